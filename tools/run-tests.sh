@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Run the test suite, or one part of it: lint | ansible-doc | unit | integration |
+# engine | molecule | all. Prints each stage's wall time at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+export ANSIBLE_CONFIG="$PWD/ansible.cfg"
+export CONTAINERS_CONF="$PWD/molecule/containers.conf"
+
+declare -a timings=()
+stage() {  # stage NAME COMMAND...
+  local name=$1; shift
+  local start=$SECONDS
+  echo "==> $name"
+  "$@"
+  timings+=("$(printf '%-14s %5ss' "$name" $((SECONDS - start)))")
+}
+
+lint() {
+  ruff check .
+  ruff format --check plugins tests tools benchmarks $( [[ -d engine ]] && echo engine )
+  yamllint -s .
+  ansible-lint --offline -q
+  if find terraform -name '*.tf' 2>/dev/null | grep -q .; then
+    .venv-checkov/bin/checkov -d terraform --quiet --compact --framework terraform
+  fi
+}
+
+ansible_doc() {
+  local modules
+  modules=$(find plugins/modules -name '*.py' ! -name '__init__.py' -printf '%f\n' | sed 's/\.py$//' | sort)
+  for m in $modules; do
+    ansible-doc -t module "lowlat.trading.$m" >/dev/null
+    echo "ansible-doc ok: lowlat.trading.$m"
+  done
+}
+
+has_tests() { find "$1" -name 'test_*.py' 2>/dev/null | grep -q .; }
+unit() { pytest -q tests/unit "${PYTEST_ARGS[@]}"; }
+integration() { pytest -q tests/integration "${PYTEST_ARGS[@]}"; }
+engine() { pytest -q engine/tests "${PYTEST_ARGS[@]}"; }
+
+molecule_all() {
+  local scenario
+  for scenario in $(find molecule -mindepth 2 -maxdepth 2 -name molecule.yml -printf '%h\n' | xargs -n1 basename | sort); do
+    stage "molecule:$scenario" molecule test -s "$scenario"
+  done
+}
+
+read -r -a PYTEST_ARGS <<< "${PYTEST_ARGS:-}"
+what=${1:-all}
+case "$what" in
+  lint) stage lint lint ;;
+  ansible-doc) stage ansible-doc ansible_doc ;;
+  unit) stage unit unit ;;
+  integration) stage integration integration ;;
+  engine) stage engine engine ;;
+  molecule) molecule_all ;;
+  all)
+    stage lint lint
+    stage ansible-doc ansible_doc
+    stage unit unit
+    if has_tests tests/integration; then stage integration integration; fi
+    if has_tests engine/tests; then stage engine engine; fi
+    molecule_all
+    ;;
+  *) echo "usage: $0 lint|ansible-doc|unit|integration|engine|molecule|all" >&2; exit 2 ;;
+esac
+
+echo "==> stage timings"
+printf '%s\n' "${timings[@]}"
