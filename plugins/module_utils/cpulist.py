@@ -10,6 +10,8 @@ class CpuListError(ValueError):
     """Malformed CPU list or mask; the message names the bad token."""
 
 
+# The kernel's NR_CPUS ceiling; also keeps a typo like 0-4000000000 from filling memory.
+MAX_CPU_ID = 8191
 _RANGE = re.compile(r"^(\d+)(?:-(\d+)(?::(\d+)/(\d+))?)?$")
 _HEX_GROUP = re.compile(r"^[0-9a-fA-F]{1,8}$")
 
@@ -25,8 +27,8 @@ def parse_cpulist(text: str | int | Iterable[int] | None) -> list[int]:
     if isinstance(text, bool):
         raise CpuListError(f"not a CPU list: {text!r}")
     if isinstance(text, int):
-        if text < 0:
-            raise CpuListError(f"negative CPU id {text}")
+        if text < 0 or text > MAX_CPU_ID:
+            raise CpuListError(f"CPU id {text} is outside 0-{MAX_CPU_ID}")
         return [text]
     if not isinstance(text, str):
         cpus = set()
@@ -46,6 +48,8 @@ def parse_cpulist(text: str | int | Iterable[int] | None) -> list[int]:
         last = int(match.group(2)) if match.group(2) is not None else first
         if last < first:
             raise CpuListError(f"bad CPU list token {token!r} in {text!r}: range end is below its start")
+        if last > MAX_CPU_ID:
+            raise CpuListError(f"bad CPU list token {token!r} in {text!r}: CPU ids stop at {MAX_CPU_ID}")
         used, group = (int(match.group(3)), int(match.group(4))) if match.group(3) else (1, 1)
         if used < 1 or group < 1 or used > group:
             raise CpuListError(f"bad CPU list token {token!r} in {text!r}: stride needs 1 <= used <= group")
@@ -104,4 +108,3 @@ def format_mask(cpus: Iterable[int], nr_cpus: int | None = None) -> str:
     first_width = (top_bits + 3) // 4
     out = [f"{groups[0]:0{first_width}x}"] + [f"{g:08x}" for g in groups[1:]]
     return ",".join(out)
-

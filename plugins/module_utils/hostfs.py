@@ -53,7 +53,7 @@ class HostFS:
         try:
             with open(self.path(host_path), encoding="utf-8", errors="replace") as fh:
                 return fh.read().strip()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return default
         except OSError as err:
             if default is not None or err.errno in (errno.EACCES, errno.EPERM, errno.EINVAL, errno.EIO):
@@ -61,7 +61,7 @@ class HostFS:
             raise HostFSError(host_path, err) from err
 
     def read_int(self, host_path: str, default: int | None = None) -> int | None:
-        text = self.read(host_path)
+        text = self.read(host_path, default="")
         if text is None or text == "":
             return default
         try:

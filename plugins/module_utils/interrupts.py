@@ -42,8 +42,10 @@ def parse_proc_interrupts(text: str) -> dict[int, Irq]:
         tokens = rest.split()
         counts = {}
         for idx, cpu in enumerate(cpus):
-            if idx < len(tokens) and tokens[idx].isdigit():
-                counts[cpu] = int(tokens[idx])
+            # Counts are the leading numeric columns; stop at the first word (the chip name).
+            if idx >= len(tokens) or not tokens[idx].isdigit():
+                break
+            counts[cpu] = int(tokens[idx])
         tail = tokens[len(counts) :]
         actions = ""
         for pos, tok in enumerate(tail):

@@ -52,7 +52,9 @@ class Policy:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise PlanError(f"unknown policy option(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+            raise PlanError(
+                f"unknown policy option(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
         policy = cls(**data)
         policy.validate()
         return policy
@@ -63,16 +65,24 @@ class Policy:
         if self.irq_mode not in IRQ_MODES:
             raise PlanError(f"irq_mode {self.irq_mode!r} is not one of {', '.join(IRQ_MODES)}")
         for name in ("housekeeping_cores_per_node", "irq_cores"):
-            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+            if not _whole(getattr(self, name)) or getattr(self, name) < 1:
                 raise PlanError(f"{name} must be a whole number of at least 1, got {getattr(self, name)!r}")
         for name in ("engine_cpu_count", "hugepages_2m", "hugepages_1g"):
-            if not isinstance(getattr(self, name), int) or getattr(self, name) < 0:
+            if not _whole(getattr(self, name)) or getattr(self, name) < 0:
                 raise PlanError(f"{name} must be a whole number of at least 0, got {getattr(self, name)!r}")
-        if not 0 < float(self.hugepages_max_share) <= 0.9:
+        try:
+            share = float(self.hugepages_max_share)
+        except (TypeError, ValueError):
+            share = None
+        if share is None or not 0 < share <= 0.9:
             raise PlanError(
                 f"hugepages_max_share must be above 0 and at most 0.9 (the kernel and the engine need the rest), "
                 f"got {self.hugepages_max_share!r}"
             )
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _is_auto(value) -> bool:
@@ -82,7 +92,7 @@ def _is_auto(value) -> bool:
 def _explicit(topo: Topology, what: str, value) -> list[int]:
     try:
         cpus = parse_cpulist(value)
-    except CpuListError as err:
+    except (CpuListError, TypeError) as err:
         raise PlanError(f"{what}: {err}") from err
     missing = [c for c in cpus if c not in topo.cpus]
     if missing:
@@ -124,6 +134,11 @@ def _auto_housekeeping(topo: Topology, policy: Policy) -> list[int]:
 
 def _irq_set(topo: Topology, policy: Policy, nic_node: int, housekeeping: list[int]) -> tuple[str, list[int]]:
     if not _is_auto(policy.irq_cpus):
+        if policy.irq_mode == "housekeeping":
+            raise PlanError(
+                "irq_cpus names dedicated IRQ CPUs but irq_mode is housekeeping; "
+                "drop irq_cpus or set irq_mode to dedicated"
+            )
         return "dedicated", _explicit(topo, "irq_cpus", policy.irq_cpus)
     mode = policy.irq_mode
     node_cores = _cores_on_node(topo, nic_node)
@@ -194,7 +209,9 @@ def _engine_cpus(topo: Topology, policy: Policy, isolated: list[int], nic_node: 
 
 
 def _hugepages(topo: Topology, policy: Policy, nic_node: int) -> list[dict]:
-    wanted = {size: count for size, count in (("2M", policy.hugepages_2m), ("1G", policy.hugepages_1g)) if count}
+    wanted = {
+        size: count for size, count in (("2M", policy.hugepages_2m), ("1G", policy.hugepages_1g)) if count
+    }
     if not wanted:
         return []
     if "1G" in wanted and not topo.supports_1g_pages:
@@ -211,10 +228,17 @@ def _hugepages(topo: Topology, policy: Policy, nic_node: int) -> list[dict]:
     elif policy.hugepages_nodes == "all":
         nodes = sorted(topo.nodes)
     else:
-        nodes = list(policy.hugepages_nodes)
+        try:
+            nodes = parse_cpulist(policy.hugepages_nodes)
+        except (CpuListError, TypeError) as err:
+            raise PlanError(
+                f"hugepages_nodes {policy.hugepages_nodes!r} is not nic, all or a list of NUMA nodes ({err})"
+            ) from err
         unknown = [n for n in nodes if n not in topo.nodes]
         if unknown:
-            raise PlanError(f"hugepages_nodes {unknown} are not NUMA nodes of this host (nodes: {sorted(topo.nodes)})")
+            raise PlanError(
+                f"hugepages_nodes {unknown} are not NUMA nodes of this host (nodes: {sorted(topo.nodes)})"
+            )
     result = []
     for node in nodes:
         mem_kb = topo.nodes[node]["mem_total_kb"]
@@ -226,7 +250,9 @@ def _hugepages(topo: Topology, policy: Policy, nic_node: int) -> list[dict]:
                 f"{float(policy.hugepages_max_share):.0%} budget ({budget_kb // 1024} MiB) of its "
                 f"{mem_kb // 1024} MiB; lower hugepages_2m/hugepages_1g or raise hugepages_max_share"
             )
-        result.extend({"node": node, "size_kb": HUGEPAGE_KB[size], "count": count} for size, count in wanted.items())
+        result.extend(
+            {"node": node, "size_kb": HUGEPAGE_KB[size], "count": count} for size, count in wanted.items()
+        )
     return result
 
 
@@ -255,7 +281,7 @@ def make_plan(topo: Topology, policy: Policy | dict | None = None) -> dict:
         if shared:
             raise PlanError(
                 f"CPU(s) {format_cpulist(shared)} are both housekeeping and dedicated IRQ CPUs; "
-                f"give them to one set, or use irq_mode housekeeping"
+                f"give them to one set, or drop irq_cpus and use irq_mode housekeeping"
             )
     taken = set(housekeeping) | set(irq)
 
