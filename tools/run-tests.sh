@@ -36,7 +36,7 @@ ansible_doc() {
 }
 
 has_tests() { find "$1" -name 'test_*.py' 2>/dev/null | grep -q .; }
-unit() { pytest -q tests/unit "${PYTEST_ARGS[@]}"; }
+unit() { pytest -q tests/unit tests/modules "${PYTEST_ARGS[@]}"; }
 integration() { pytest -q tests/integration "${PYTEST_ARGS[@]}"; }
 engine() { pytest -q engine/tests "${PYTEST_ARGS[@]}"; }
 
