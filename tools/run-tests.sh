@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
 export ANSIBLE_CONFIG="$PWD/ansible.cfg"
 export CONTAINERS_CONF="$PWD/molecule/containers.conf"
+export MOLECULE_GLOB='molecule/*/molecule.yml'
 
 declare -a timings=()
 stage() {  # stage NAME COMMAND...
@@ -42,6 +43,7 @@ engine() { pytest -q engine/tests "${PYTEST_ARGS[@]}"; }
 
 molecule_all() {
   local scenario
+  stage base-image tools/images/build-base-image.sh
   for scenario in $(find molecule -mindepth 2 -maxdepth 2 -name molecule.yml -printf '%h\n' | xargs -n1 basename | sort); do
     stage "molecule:$scenario" molecule test -s "$scenario"
   done
