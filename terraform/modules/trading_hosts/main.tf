@@ -1,0 +1,213 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+data "aws_ami" "selected" {
+  owners = var.ami_owners
+
+  filter {
+    name   = "image-id"
+    values = [var.ami_id]
+  }
+}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  base_name  = "${var.name}-${var.role}"
+
+  # The Ansible inventory groups hosts on exactly these tags; keep the keys in sync with it.
+  lowlat_tags = {
+    "lowlat:role"    = var.role
+    "lowlat:env"     = var.env
+    "lowlat:cluster" = var.cluster
+    "lowlat:managed" = "true"
+  }
+
+  kms_admin_statements = length(var.kms_key_admin_arns) == 0 ? [] : [
+    {
+      Sid       = "NamedKeyAdministrators"
+      Effect    = "Allow"
+      Principal = { AWS = var.kms_key_admin_arns }
+      Action = [
+        "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+        "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
+        "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
+      ]
+      Resource = "*"
+    },
+  ]
+}
+
+################################################################################
+# Placement: one cluster placement group, so every host sits on the same low-latency segment
+################################################################################
+
+resource "aws_placement_group" "this" {
+  name     = local.base_name
+  strategy = "cluster"
+
+  tags = merge(var.tags, local.lowlat_tags, { Name = local.base_name })
+}
+
+################################################################################
+# Customer-managed key for the root volumes
+################################################################################
+
+resource "aws_kms_key" "ebs" {
+  description             = "${local.base_name}: encrypts the root EBS volumes"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+
+  # Resource "*" in a key policy means this key only. EC2 uses the key on behalf of whoever
+  # launches the hosts, whose IAM policies the account statement delegates to.
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat([
+      {
+        Sid       = "AccountAdministersKeyThroughIam"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+    ], local.kms_admin_statements)
+  })
+
+  tags = merge(var.tags, { Name = "${local.base_name}-ebs" })
+}
+
+resource "aws_kms_alias" "ebs" {
+  name          = "alias/${local.base_name}-ebs"
+  target_key_id = aws_kms_key.ebs.key_id
+}
+
+################################################################################
+# Instance role: SSM for management, read access to the hosts' own secret and nothing else
+################################################################################
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    sid     = "Ec2AssumesHostRole"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "host_secret" {
+  statement {
+    sid       = "ReadOwnSecret"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [var.host_secret_arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.host_secret_kms_key_arn == null ? [] : [var.host_secret_kms_key_arn]
+
+    content {
+      sid       = "DecryptOwnSecretThroughSecretsManager"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.${data.aws_region.current.name}.amazonaws.com"]
+      }
+    }
+  }
+}
+
+resource "aws_iam_role" "host" {
+  name               = local.base_name
+  description        = "Instance role of the ${var.role} hosts of ${var.name}"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "ssm_core" {
+  role       = aws_iam_role.host.name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
+
+resource "aws_iam_role_policy" "host_secret" {
+  name   = "read-own-secret"
+  role   = aws_iam_role.host.id
+  policy = data.aws_iam_policy_document.host_secret.json
+}
+
+resource "aws_iam_instance_profile" "host" {
+  name = local.base_name
+  role = aws_iam_role.host.name
+
+  tags = var.tags
+}
+
+################################################################################
+# Hosts
+################################################################################
+
+resource "aws_instance" "this" {
+  count = var.instance_count
+
+  ami                     = var.ami_id
+  instance_type           = var.instance_type
+  subnet_id               = var.subnet_id
+  vpc_security_group_ids  = var.security_group_ids
+  placement_group         = aws_placement_group.this.id
+  tenancy                 = "dedicated"
+  iam_instance_profile    = aws_iam_instance_profile.host.name
+  ebs_optimized           = true
+  monitoring              = true
+  disable_api_termination = var.termination_protection
+
+  associate_public_ip_address = false
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+    instance_metadata_tags      = "enabled" # lets the host read its own lowlat:* tags
+  }
+
+  root_block_device {
+    volume_type           = "gp3"
+    volume_size           = var.root_volume_size
+    iops                  = var.root_volume_iops
+    throughput            = var.root_volume_throughput
+    encrypted             = true
+    kms_key_id            = aws_kms_key.ebs.arn
+    delete_on_termination = true
+
+    tags = merge(var.tags, local.lowlat_tags, { Name = "${local.base_name}-${format("%02d", count.index + 1)}-root" })
+  }
+
+  dynamic "capacity_reservation_specification" {
+    for_each = var.capacity_reservation_id == null ? [] : [var.capacity_reservation_id]
+
+    content {
+      capacity_reservation_target {
+        capacity_reservation_id = capacity_reservation_specification.value
+      }
+    }
+  }
+
+  tags = merge(var.tags, local.lowlat_tags, { Name = "${local.base_name}-${format("%02d", count.index + 1)}" })
+
+  lifecycle {
+    precondition {
+      condition     = data.aws_ami.selected.ena_support
+      error_message = "AMI ${var.ami_id} does not have ENA enabled; c5n instances need an ENA-enabled AMI."
+    }
+
+    precondition {
+      condition     = data.aws_ami.selected.architecture == "x86_64"
+      error_message = "AMI ${var.ami_id} is ${data.aws_ami.selected.architecture}; c5n instances are x86_64."
+    }
+  }
+}
