@@ -33,6 +33,8 @@ ansible_doc() {
     ansible-doc -t module "lowlat.trading.$m" >/dev/null
     echo "ansible-doc ok: lowlat.trading.$m"
   done
+  ansible-doc -t inventory lowlat.trading.lowlat_ec2 >/dev/null
+  echo "ansible-doc ok: inventory lowlat.trading.lowlat_ec2"
 }
 
 has_tests() { find "$1" -name 'test_*.py' 2>/dev/null | grep -q .; }
