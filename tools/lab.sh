@@ -5,6 +5,10 @@
 #   tools/lab.sh up      build/reuse the image, start the hosts, converge, print summary + audit
 #   tools/lab.sh down    remove the lab hosts
 #
+# Discovery is real: a moto EC2 API on 127.0.0.1:5555 (tools/moto_lab.py) holds one instance per
+# container with the tags Terraform sets, and inventories/lab/lab.lowlat_ec2.yml finds them through
+# the lowlat_ec2 inventory plugin.
+#
 # Each host presents a generated fixture /proc and /sys tree (tests/fixtures/topology_fixtures.py)
 # through the plugins' root prefix, because the containers share this 2-CPU machine's kernel. The
 # plan and the audit say so on every line that depends on it. No runtime kernel change is ever
@@ -16,14 +20,19 @@ export PATH="$repo/.venv/bin:$PATH"
 export ANSIBLE_CONFIG="$repo/ansible.cfg"
 export CONTAINERS_CONF="$repo/molecule/containers.conf"
 export LOWLAT_AUDIT_DIR="$repo/.cache/lab/audit"
+# moto accepts any credentials; these fake ones keep boto3 from looking for real ones.
+export AWS_ACCESS_KEY_ID=lowlat-lab AWS_SECRET_ACCESS_KEY=lowlat-lab AWS_DEFAULT_REGION=us-east-1
+unset AWS_PROFILE AWS_SESSION_TOKEN
 
 IMAGE=localhost/lowlat-debian:bookworm
-# name:fixture shape
+# name:instance type (the fixture shape the container presents is the instance type)
 HOSTS=(
   "lowlat-lab-engine-1:c5n.9xlarge"
   "lowlat-lab-engine-2:c5n.18xlarge"
 )
-INVENTORY=inventories/lab/hosts.yml
+INVENTORY=inventories/lab
+MOTO_PORT=5555
+STATE=.cache/lab
 
 log() { printf '[lab] %s\n' "$*"; }
 
@@ -55,11 +64,25 @@ start_host() {  # start_host NAME SHAPE
   return 1
 }
 
+register_instances() {
+  python3 tools/moto_lab.py start --port "$MOTO_PORT" --state-dir "$STATE"
+  python3 - "$STATE/hosts.json" "${HOSTS[@]}" <<'PY'
+import json, sys
+out, entries = sys.argv[1], sys.argv[2:]
+hosts = [{"container": e.split(":")[0], "role": "engine", "env": "lab", "cluster": "lab",
+          "instance_type": e.split(":")[1], "zone": "us-east-1a"} for e in entries]
+json.dump({"hosts": hosts}, open(out, "w"), indent=2)
+PY
+  python3 tools/moto_lab.py register --port "$MOTO_PORT" --state-dir "$STATE" --hosts-file "$STATE/hosts.json"
+  ansible-inventory -i "$INVENTORY" --graph
+}
+
 up() {
   local t0=$SECONDS
   tools/images/build-base-image.sh
   mkdir -p .cache/lab
   for entry in "${HOSTS[@]}"; do start_host "${entry%%:*}" "${entry##*:}"; done
+  register_instances
   local t1=$SECONDS
   log "converging with playbooks/site.yml"
   ansible-playbook -i "$INVENTORY" playbooks/site.yml | tee .cache/lab/converge.log
@@ -79,6 +102,7 @@ down() {
   else
     log "no lab hosts running"
   fi
+  python3 tools/moto_lab.py stop --state-dir "$STATE" || true
 }
 
 case "${1:-}" in
