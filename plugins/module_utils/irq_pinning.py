@@ -6,7 +6,11 @@ import errno
 import re
 from dataclasses import dataclass
 
-from ansible_collections.lowlat.trading.plugins.module_utils.cpulist import format_cpulist
+from ansible_collections.lowlat.trading.plugins.module_utils.cpulist import (
+    format_cpulist,
+    format_mask,
+    parse_mask,
+)
 from ansible_collections.lowlat.trading.plugins.module_utils.hostfs import HostFS, HostFSError
 from ansible_collections.lowlat.trading.plugins.module_utils.interrupts import Irq
 
@@ -73,3 +77,15 @@ def apply(fs: HostFS, irqs: dict[int, Irq], wanted: list[Target], check_mode: bo
         entry["after"] = after if entry["error"] is None else entry["before"]
         report.append(entry)
     return report
+
+
+def set_default_affinity(fs: HostFS, cpus: list[int], check_mode: bool) -> dict:
+    """/proc/irq/default_smp_affinity (for IRQs registered later), written in the kernel's own width."""
+    path = "/proc/irq/default_smp_affinity"
+    current = fs.read(path)
+    before = format_cpulist(parse_mask(current)) if current else None
+    changed = before != format_cpulist(cpus)
+    if changed and not check_mode:
+        nbits = len(current.replace(",", "")) * 4 if current else None
+        fs.write(path, format_mask(cpus, nbits))
+    return {"before": before, "after": format_cpulist(cpus), "changed": changed}

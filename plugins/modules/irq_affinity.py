@@ -132,13 +132,16 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.lowlat.trading.plugins.module_utils.cpulist import (
     CpuListError,
     format_cpulist,
-    format_mask,
     parse_cpulist,
-    parse_mask,
 )
 from ansible_collections.lowlat.trading.plugins.module_utils.hostfs import HostFS
 from ansible_collections.lowlat.trading.plugins.module_utils.interrupts import read_irqs
-from ansible_collections.lowlat.trading.plugins.module_utils.irq_pinning import apply, select, targets
+from ansible_collections.lowlat.trading.plugins.module_utils.irq_pinning import (
+    apply,
+    select,
+    set_default_affinity,
+    targets,
+)
 from ansible_collections.lowlat.trading.plugins.module_utils.topology import read_nic
 
 
@@ -150,17 +153,6 @@ def _device_irqs(module, fs, irqs, name, queues_only):
     if not queues_only:
         chosen += [o.irq for o in nic.other_irqs]
     return chosen
-
-
-def _default_affinity(fs, cpus, check_mode):
-    path = "/proc/irq/default_smp_affinity"
-    current = fs.read(path)
-    before = format_cpulist(parse_mask(current)) if current else None
-    nbits = len(current.replace(",", "")) * 4 if current else None
-    changed = before != format_cpulist(cpus)
-    if changed and not check_mode:
-        fs.write(path, format_mask(cpus, nbits))
-    return {"before": before, "after": format_cpulist(cpus), "changed": changed}
 
 
 def main():
@@ -213,7 +205,7 @@ def main():
     }
     changed = bool(result["changed_irqs"])
     if p["default_affinity"]:
-        result["default_affinity"] = _default_affinity(fs, cpus, module.check_mode)
+        result["default_affinity"] = set_default_affinity(fs, cpus, module.check_mode)
         changed = changed or result["default_affinity"]["changed"]
     if module._diff:
         result["diff"] = {
