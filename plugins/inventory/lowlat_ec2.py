@@ -130,6 +130,7 @@ EXAMPLES = r"""
 plugin: lowlat.trading.lowlat_ec2
 regions: [us-east-1, eu-west-1]
 
+---
 # Only production market-data hosts, named by their Name tag, cached for 10 minutes
 plugin: lowlat.trading.lowlat_ec2
 regions: [us-east-1]
@@ -143,6 +144,7 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: .cache/inventory
 cache_timeout: 600
 
+---
 # Constructed options work as in other inventory plugins (and their results are cached too)
 plugin: lowlat.trading.lowlat_ec2
 regions: [us-east-1]
