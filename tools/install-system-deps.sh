@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   podman runc           # lab and Molecule containers (crun does not work on these machines)
   debootstrap           # local base images: nothing is pulled from a registry
-  qemu-system-x86 qemu-utils cpio  # real-kernel VM scenario
+  qemu-system-x86 qemu-utils cpio fdisk  # real-kernel VM scenario (sfdisk builds the disk image)
   openssh-client
   prometheus prometheus-alertmanager  # promtool and the lab monitoring host
 )
