@@ -89,6 +89,7 @@ from ansible_collections.lowlat.trading.plugins.module_utils.audit import (
     validate_manifest,
 )
 from ansible_collections.lowlat.trading.plugins.module_utils.hostfs import HostFS
+from ansible_collections.lowlat.trading.plugins.module_utils.tool_runner import tool_runner
 from ansible_collections.lowlat.trading.plugins.module_utils.topology import FIXTURE_MARKER
 
 
@@ -120,10 +121,7 @@ def main():
             msg=f"no manifests under {expected_dir}: converge the host with playbooks/site.yml first"
         )
 
-    def runner(argv):
-        if not module.get_bin_path(argv[0]):
-            return 127, "", f"{argv[0]} not installed"
-        return module.run_command(argv)
+    runner = tool_runner(module)
 
     reader = Reader(fs, runner)
     rows, roles = [], []

@@ -60,6 +60,7 @@ ansible_facts:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.lowlat.trading.plugins.module_utils.hostfs import HostFS
+from ansible_collections.lowlat.trading.plugins.module_utils.tool_runner import tool_runner
 from ansible_collections.lowlat.trading.plugins.module_utils.topology import read_topology
 from ansible_collections.lowlat.trading.plugins.module_utils.tuning_state import read_state
 
@@ -77,11 +78,7 @@ def main():
     topo = read_topology(fs, module.params["nic"])
     facts = {"lowlat_topology": topo.as_dict()}
     if module.params["gather_state"]:
-
-        def runner(argv):
-            if not module.get_bin_path(argv[0]):
-                return 127, "", f"{argv[0]} not installed"
-            return module.run_command(argv)
+        runner = tool_runner(module)
 
         facts["lowlat_state"] = read_state(fs, topo, runner)
     module.exit_json(changed=False, ansible_facts=facts)
