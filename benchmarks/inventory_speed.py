@@ -12,8 +12,10 @@ plugins, --runs times each:
 - cached --list-hosts:  `ansible all --list-hosts` with the warm cache: loading the inventory,
                         which is what every playbook run pays before its first task
 
-Cached modes also time "static": an inventory script that prints lowlat's finished --list
-output, i.e. the cost of the CLI itself when getting the inventory data is free.
+Cached modes also time two floors that show what the Ansible CLI itself costs at this size:
+"static", an inventory script that prints lowlat's finished --list output (inventory data that
+costs nothing to get), and "bare", lowlat's cache with the same hosts and groups but no hostvars
+other than ansible_host (the least any dynamic inventory of these hosts can hand the CLI).
 Prints medians, ratios and a Markdown table. Not a test: it asserts nothing about speed.
 
     .venv/bin/python benchmarks/inventory_speed.py [--instances 5000] [--runs 3] [--reuse-recording]
@@ -147,8 +149,9 @@ COMMANDS = {
     "--list-hosts": lambda cfg: [str(REPO / ".venv/bin/ansible"), "all", "-i", str(cfg), "--list-hosts"],
 }
 PLUGINS = ("lowlat", "aws_ec2")
+FLOORS = ("static", "bare")  # cached modes only
 # (label, config mode, command); runs alternate between the plugins within each. Cached modes
-# also time "static": ansible-inventory's own floor (see write_static_floor).
+# also time the floors (see write_static_floor and write_bare_floor).
 MODES = (
     ("cold --list", "cold", "--list"),
     ("cached --list", "cached", "--list"),
@@ -211,6 +214,22 @@ def record(work: Path, instances: int, path: Path) -> None:
             proxy.save(path)
 
 
+def write_bare_floor(work: Path, lowlat_cached: Path) -> Path:
+    """lowlat's cached config on its own cache, stripped to ansible_host: the CLI's cost without hostvars."""
+    config = work / "bare-cached.lowlat_ec2.yml"
+    cache_dir = work / "cache-bare"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    config.write_text(lowlat_cached.read_text().replace(str(work / "cache-lowlat"), str(cache_dir)))
+    run_inventory(config, work / "out-bare fill.json")
+    (entry,) = cache_dir.iterdir()
+    wrapper = json.loads(entry.read_text())  # ansible.builtin.jsonfile keeps the value as a JSON string
+    built = json.loads(wrapper["__payload__"])
+    built["hosts"] = {name: {"ansible_host": hv["ansible_host"]} for name, hv in built["hosts"].items()}
+    wrapper["__payload__"] = json.dumps(built)
+    entry.write_text(json.dumps(wrapper))
+    return config
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", type=int, default=5000)
@@ -245,9 +264,10 @@ def main() -> int:
         if replay.misses:
             raise RuntimeError(f"{len(replay.misses)} requests had no recording; re-record without --reuse")
         configs["static cached"] = write_static_floor(work)
+        configs["bare cached"] = write_bare_floor(work, configs["lowlat cached"])
         for label, config_mode, command in MODES:
             for run in range(args.runs):
-                for plugin in PLUGINS if config_mode == "cold" else (*PLUGINS, "static"):
+                for plugin in PLUGINS if config_mode == "cold" else (*PLUGINS, *FLOORS):
                     out = work / f"out-{plugin} {label}.json"
                     wall, cpu = run_inventory(configs[f"{plugin} {config_mode}"], out, command)
                     results.setdefault(f"{plugin} {label}", []).append((wall, cpu))
@@ -273,7 +293,7 @@ def main() -> int:
     print("|---|---|---:|---:|---:|")
     for label, _, _ in MODES:
         base = med[f"aws_ec2 {label}"][0]
-        for plugin in (*PLUGINS, "static"):
+        for plugin in (*PLUGINS, *FLOORS):
             if f"{plugin} {label}" not in med:
                 continue
             wall, cpu = med[f"{plugin} {label}"]

@@ -13,6 +13,7 @@ The hosts file (YAML or JSON) is a list, or a mapping with a `hosts` list, of en
       cluster: lab               # lowlat:cluster, default "lab"
       instance_type: c5n.18xlarge
       zone: us-east-1a
+      private_ip: 10.88.0.5      # optional: the container's address becomes the instance's
 
 Each becomes a running instance in us-east-1 tagged with the lowlat tag contract plus
 `lowlat:lab_container`, so inventories/aws/lab.lowlat_ec2.yml.example finds it and maps it to the
@@ -152,16 +153,20 @@ def load_hosts(path: Path) -> list[dict[str, Any]]:
     return hosts
 
 
-def register(hosts_file: Path, port: int) -> int:
-    import boto3
+def lab_subnet(ec2: Any, cidr: str, zone: str) -> str:
+    """The lab's subnet for container addresses (created once): instances get the container's IP."""
+    found = ec2.describe_subnets(Filters=[{"Name": "tag:Name", "Values": [f"lowlat-lab-{cidr}-{zone}"]}])
+    if found["Subnets"]:
+        return found["Subnets"][0]["SubnetId"]
+    vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=zone)["Subnet"]["SubnetId"]
+    ec2.create_tags(Resources=[subnet], Tags=[{"Key": "Name", "Value": f"lowlat-lab-{cidr}-{zone}"}])
+    return subnet
 
-    os.environ.clear()
-    os.environ.update(fake_aws_env())
-    if not answers(port):
-        print(f"no moto server on 127.0.0.1:{port}; run 'start' first", file=sys.stderr)
-        return 1
-    ec2 = boto3.client("ec2", region_name=REGION, endpoint_url=f"http://127.0.0.1:{port}")
-    existing = {}
+
+def lab_instances(ec2: Any) -> dict[str, dict[str, Any]]:
+    """Running lab instances by container name."""
+    found = {}
     for page in ec2.get_paginator("describe_instances").paginate(
         Filters=[
             {"Name": "tag-key", "Values": [LAB_TAG]},
@@ -171,13 +176,32 @@ def register(hosts_file: Path, port: int) -> int:
         for reservation in page["Reservations"]:
             for instance in reservation["Instances"]:
                 tags = {t["Key"]: t["Value"] for t in instance.get("Tags", [])}
-                existing[tags[LAB_TAG]] = instance["InstanceId"]
+                found[tags[LAB_TAG]] = instance
+    return found
 
+
+def register(hosts_file: Path, port: int, subnet_cidr: str) -> int:
+    import boto3
+
+    os.environ.clear()
+    os.environ.update(fake_aws_env())
+    if not answers(port):
+        print(f"no moto server on 127.0.0.1:{port}; run 'start' first", file=sys.stderr)
+        return 1
+    ec2 = boto3.client("ec2", region_name=REGION, endpoint_url=f"http://127.0.0.1:{port}")
+    existing = lab_instances(ec2)
     result = {}
     for host in load_hosts(hosts_file):
         name = host["container"]
-        if name in existing:
-            result[name] = existing[name]
+        zone = host.get("zone", f"{REGION}a")
+        private_ip = host.get("private_ip")
+        current = existing.get(name)
+        if current and private_ip and current.get("PrivateIpAddress") != private_ip:
+            # The container was recreated with another address: replace its instance.
+            ec2.terminate_instances(InstanceIds=[current["InstanceId"]])
+            current = None
+        if current:
+            result[name] = current["InstanceId"]
             continue
         tags = {
             "lowlat:role": str(host["role"]),
@@ -187,15 +211,19 @@ def register(hosts_file: Path, port: int) -> int:
             LAB_TAG: name,
             "Name": name,
         }
+        placement: dict[str, Any] = {}
+        if private_ip:
+            placement = {"SubnetId": lab_subnet(ec2, subnet_cidr, zone), "PrivateIpAddress": private_ip}
         response = ec2.run_instances(
             ImageId="ami-12345678",
             MinCount=1,
             MaxCount=1,
             InstanceType=host.get("instance_type", DEFAULT_TYPE),
-            Placement={"AvailabilityZone": host.get("zone", f"{REGION}a")},
+            Placement={"AvailabilityZone": zone},
             TagSpecifications=[
                 {"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
             ],
+            **placement,
         )
         result[name] = response["Instances"][0]["InstanceId"]
     print(json.dumps(result, indent=2, sort_keys=True))
@@ -221,11 +249,16 @@ def main(argv: list[str] | None = None) -> int:
             cmd.add_argument("--port", type=int, required=name == "start")
         if name == "register":
             cmd.add_argument("--hosts-file", type=Path, required=True)
+            cmd.add_argument(
+                "--subnet-cidr",
+                default="10.88.0.0/16",
+                help="subnet holding hosts that give private_ip (podman's default network)",
+            )
     args = parser.parse_args(argv)
     if args.command == "start":
         return start(args.port, args.state_dir)
     if args.command == "register":
-        return register(args.hosts_file, port_of(args))
+        return register(args.hosts_file, port_of(args), args.subnet_cidr)
     return stop(args.state_dir)
 
 
