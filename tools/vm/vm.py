@@ -5,10 +5,12 @@ The VMs boot an overlay on top of the base image built by tools/vm/build-image.s
 (.cache/vm/lowlat-bookworm.qcow2), so the base stays clean. QEMU runs under TCG (KVM does
 not work on the project's machines), daemonized, with its serial console written to a
 file. The guest is reached only through QEMU's user-mode network, restricted to one
-forwarded port on 127.0.0.1 (guest port 22).
+forwarded port on 127.0.0.1 (guest port 22). A second virtio-net NIC with several queue
+pairs (the trading NIC the plan pins) is backed by a multi-queue tap that exists only in a
+private network namespace made for the VM, with nothing attached: no traffic leaves it.
 
     vm.py start --name kernel [--overlay PATH] [--ssh-port P] [--smp 8] [--numa 2]
-                [--threads 2] [--mem 2048] [--queues 4] [--timeout 900]
+                [--threads 2] [--mem 2048] [--queues 4|0] [--timeout 900]
     vm.py ssh --name kernel -- cat /proc/cmdline
     vm.py reboot --name kernel          # systemctl reboot, then wait for the new boot
     vm.py wait-ssh --name kernel [--not-boot-id ID]
@@ -24,11 +26,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
+import fcntl
 import json
 import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -42,6 +47,18 @@ KNOWN_HOSTS = VM_DIR / "known_hosts"
 HOST_KEY_ALIAS = "lowlat-vm"  # the name build-image.sh pinned the guest's host key under
 RUN_DIR = VM_DIR / "run"
 QEMU = "qemu-system-x86_64"
+# The multi-queue NIC: a fixed MAC (the guest's networkd file matches it) in PCI slot 5, so
+# the guest names it enp0s5 whatever else is plugged in.
+MQ_NIC_MAC = "52:54:00:4c:4c:05"
+MQ_NIC_SLOT = 5
+MQ_TAP_NAME = "lowlat-mq0"
+
+# linux/sched.h and linux/if_tun.h
+CLONE_NEWNET = 0x40000000
+TUNSETIFF = 0x400454CA
+IFF_TAP = 0x0002
+IFF_NO_PI = 0x1000
+IFF_MULTI_QUEUE = 0x0100
 
 
 class VMError(Exception):
@@ -101,6 +118,67 @@ class Instance:
     def ssh_port(self) -> int:
         return int(self.meta()["ssh_port"])
 
+    @property
+    def netns(self) -> str:
+        """The private network namespace holding this VM's multi-queue tap."""
+        return f"lowlat-vm-{self.name}"
+
+
+# --- Multi-queue tap in a private network namespace ---------------------------------------
+
+
+def _setns(fd: int) -> None:
+    # Python 3.11 has no os.setns; call libc's. Only this (single) thread changes namespace.
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.setns(fd, CLONE_NEWNET) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"setns: {os.strerror(err)}")
+
+
+def netns_exists(name: str) -> bool:
+    return Path("/run/netns", name).exists()
+
+
+def delete_netns(name: str) -> None:
+    if netns_exists(name):
+        subprocess.run(["ip", "netns", "delete", name], check=False, capture_output=True)
+
+
+def open_mq_tap(netns: str, queues: int) -> list[int]:
+    """Create netns and open `queues` fds of one multi-queue tap inside it.
+
+    QEMU's user-mode network is single-queue; virtio-net offers as many queue pairs as its
+    backend has, so the trading NIC needs a tap. The tap lives in a namespace of its own,
+    never in the host's, and is attached to nothing. It disappears when QEMU (the last
+    holder of the fds) exits; the namespace is deleted by `stop`.
+    """
+    delete_netns(netns)
+    subprocess.run(["ip", "netns", "add", netns], check=True, capture_output=True)
+    own = os.open("/proc/self/ns/net", os.O_RDONLY)
+    target = os.open(f"/run/netns/{netns}", os.O_RDONLY)
+    fds: list[int] = []
+    try:
+        _setns(target)
+        try:
+            request = struct.pack("16sH", MQ_TAP_NAME.encode(), IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE)
+            for _ in range(queues):
+                fd = os.open("/dev/net/tun", os.O_RDWR)
+                fds.append(fd)
+                fcntl.ioctl(fd, TUNSETIFF, request)
+        finally:
+            _setns(own)
+        # Up, so the guest's transmissions are taken (and dropped: nothing is attached).
+        subprocess.run(["ip", "-n", netns, "link", "set", MQ_TAP_NAME, "up"], check=True, capture_output=True)
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        delete_netns(netns)
+        raise
+    finally:
+        os.close(own)
+        os.close(target)
+    return fds
+
 
 # --- QEMU command line -------------------------------------------------------------------
 
@@ -110,15 +188,19 @@ def cpu_ranges(smp: int, nodes: int) -> list[str]:
     return [f"{n * per_node}-{(n + 1) * per_node - 1}" for n in range(nodes)]
 
 
-def qemu_command(inst: Instance, overlay: Path, args: argparse.Namespace) -> list[str]:
+def qemu_command(
+    inst: Instance, overlay: Path, args: argparse.Namespace, tap_fds: list[int] | None = None
+) -> list[str]:
     """The QEMU command line for one VM: NUMA nodes are sockets, SMT pairs inside them."""
     smp, nodes, threads, queues = args.smp, args.numa, args.threads, args.queues
     if nodes < 1 or threads < 1 or smp % (nodes * threads):
         raise VMError(f"--smp {smp} must be a multiple of --numa {nodes} x --threads {threads}")
     if args.mem % nodes or (args.mem // nodes) % 2:
         raise VMError(f"--mem {args.mem} MiB must split into even MiB per NUMA node")
-    if queues < 1:
-        raise VMError("--queues must be at least 1")
+    if queues < 0:
+        raise VMError("--queues must be 0 (no multi-queue NIC) or more")
+    if queues and len(tap_fds or []) != queues:
+        raise VMError(f"{queues} queue pairs need {queues} tap fds")
     cores = smp // (nodes * threads)
     cmd = [
         QEMU,
@@ -163,10 +245,17 @@ def qemu_command(inst: Instance, overlay: Path, args: argparse.Namespace) -> lis
         "-netdev",
         f"user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:{args.ssh_port}-:22",
         "-device",
-        f"virtio-net-pci,netdev=net0,mq=on,vectors={2 * queues + 2}",
-        "-device",
-        "virtio-rng-pci",
+        "virtio-net-pci,netdev=net0",
     ]
+    if queues:
+        cmd += [
+            "-netdev",
+            f"tap,id=mq0,fds={':'.join(map(str, tap_fds or []))},vhost=off",
+            "-device",
+            f"virtio-net-pci,netdev=mq0,mq=on,vectors={2 * queues + 2},mac={MQ_NIC_MAC},"
+            f"bus=pcie.0,addr={MQ_NIC_SLOT:#x}",
+        ]
+    cmd += ["-device", "virtio-rng-pci"]
     return cmd
 
 
@@ -353,7 +442,14 @@ def cmd_start(args: argparse.Namespace) -> int:
     inst.pid_file.unlink(missing_ok=True)
     inst.qmp_socket.unlink(missing_ok=True)
 
-    cmd = qemu_command(inst, overlay, args)
+    tap_fds = open_mq_tap(inst.netns, args.queues) if args.queues else []
+    try:
+        cmd = qemu_command(inst, overlay, args, tap_fds)
+    except BaseException:
+        for fd in tap_fds:
+            os.close(fd)
+        delete_netns(inst.netns)
+        raise
     inst.meta_file.write_text(
         json.dumps(
             {
@@ -366,6 +462,7 @@ def cmd_start(args: argparse.Namespace) -> int:
                 "threads": args.threads,
                 "mem_mib": args.mem,
                 "queues": args.queues,
+                "netns": inst.netns if args.queues else None,
                 "serial_log": str(inst.serial_log),
                 "qemu": cmd,
             },
@@ -376,7 +473,13 @@ def cmd_start(args: argparse.Namespace) -> int:
 
     started = time.monotonic()
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=120)
+        try:
+            done = subprocess.run(
+                cmd, capture_output=True, text=True, check=False, timeout=120, pass_fds=tap_fds
+            )
+        finally:
+            for fd in tap_fds:  # QEMU holds its own copies now
+                os.close(fd)
         if done.returncode != 0:
             raise VMError(f"QEMU failed to start:\n{done.stderr.strip()}")
         log(
@@ -386,6 +489,7 @@ def cmd_start(args: argparse.Namespace) -> int:
     except BaseException:
         # Whatever went wrong (timeout, error, Ctrl-C, SIGTERM): leave no QEMU behind.
         kill_qemu(inst)
+        delete_netns(inst.netns)
         log(f"{inst.name}: start failed; last serial console lines:\n{tail(inst.serial_log)}")
         raise
     log(f"{inst.name}: SSH answered {time.monotonic() - started:.1f} s after QEMU started")
@@ -431,6 +535,7 @@ def cmd_stop(args: argparse.Namespace) -> int:
     outcome = shutdown(inst, args.timeout) if inst.meta_file.exists() else "never started"
     inst.pid_file.unlink(missing_ok=True)
     inst.qmp_socket.unlink(missing_ok=True)
+    delete_netns(inst.netns)
     if args.discard:
         inst.default_overlay.unlink(missing_ok=True)
     log(f"{inst.name}: {outcome}")
@@ -495,7 +600,10 @@ def parser() -> argparse.ArgumentParser:
         help="memory in MiB, split evenly over the nodes (default: %(default)s)",
     )
     p.add_argument(
-        "--queues", type=int, default=4, help="virtio-net queue pairs asked for (default: %(default)s)"
+        "--queues",
+        type=int,
+        default=4,
+        help="queue pairs of the multi-queue trading NIC enp0s5; 0 = none (default: %(default)s)",
     )
     # An Intel model: the guest reads SMT siblings from CPUID leaf 0xB (TCG's "max" is an
     # AMD family 15 CPU, where Linux shows no SMT). C5n hosts are Skylake/Cascade Lake Xeons.
