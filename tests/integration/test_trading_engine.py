@@ -1,0 +1,658 @@
+"""roles/trading_engine (and roles/market_simulators) in two throwaway podman containers.
+
+Container "sims" runs the feed and venue simulators (market_simulators role) and serves wheels
+over HTTP for the URL artifact cases; container "engine" gets a fixture c5n.9xlarge topology, the
+plan role, and the engine (trading_engine role), so /readyz is really reached: feed joined over
+UDP from the other container, venue session active over TCP.
+
+Wheels are built at test time from engine/: the real one (0.1.0, deployed from a controller path)
+and a broken one (0.2.0, from a URL) whose engine passes --check-config but raises at startup.
+
+Sequence (the podman connection costs a second or two per task, so runs that change nothing run in
+parallel): deploy v1 -> in parallel: the same again (changes nothing, no restart), --check --diff,
+the audit, the preflight rejections, the release cleanup on a tree of its own -> deploy the broken
+v2 (fails, rolls back to v1).
+
+The containers are removed in a finalizer. Skipped when podman or the image is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.integration.engine_artifacts import ENGINE, Wheel, build_broken_wheel, build_wheel
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+IMAGE = "localhost/lowlat-debian:bookworm"
+CONTAINERS_CONF = REPO / "molecule" / "containers.conf"
+SHAPE = "c5n.9xlarge"
+FIXTURE_ROOT = f"/opt/lowlat-fixture/{SHAPE}"
+HTTP_PORT = 8000  # the sims container's artifact server
+
+UNIT = "/etc/systemd/system/lowlat-engine.service"
+CONFIG = "/etc/lowlat-engine/engine.toml"
+CURRENT = "/opt/lowlat-engine/current"
+RELEASES = "/opt/lowlat-engine/releases"
+JOURNAL = "/var/lib/lowlat-engine/engine.journal"
+MANIFEST = "/etc/lowlat/expected/trading_engine.json"
+
+SIMS_PLAY = """\
+- name: Simulators (lab only)
+  hosts: role_feed:role_venue
+  gather_facts: true
+  gather_subset: [min]
+  vars:
+    lowlat_state_dir: /etc/lowlat
+  roles:
+    - lowlat.trading.market_simulators
+"""
+ENGINE_PLAY = """\
+- name: Engine
+  hosts: role_engine
+  gather_facts: true
+  gather_subset: [min, network, virtual]
+  roles:
+    - lowlat.trading.plan
+    - lowlat.trading.trading_engine
+"""
+# Preflight rejections: the plan facts are given (from the first deploy's plan.json), no plan role.
+ENGINE_ONLY_PLAY = """\
+- name: Engine without the plan role
+  hosts: role_engine
+  gather_facts: true
+  gather_subset: [min]
+  roles:
+    - lowlat.trading.trading_engine
+"""
+
+# The trading_engine role's cleanup alone, on a prepared release tree (see _prepare_cleanup).
+CLEANUP_PLAY = """\
+- name: Release cleanup
+  hosts: role_engine
+  gather_facts: false
+  tasks:
+    - name: Run the role's cleanup
+      ansible.builtin.include_role:
+        name: lowlat.trading.trading_engine
+        tasks_from: cleanup.yml
+      vars:
+        trading_engine_install_dir: /opt/cleanup-test
+        trading_engine_keep_releases: 2
+"""
+CLEANUP_STAGED = "9.9.9-aaaaaaaaaaaa"  # the release "just deployed" in the cleanup run
+
+RECAP_RE = re.compile(
+    r"^(?P<host>\S+)\s*:\s*ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)"
+    r"\s+failed=(?P<failed>\d+)",
+    re.M,
+)
+TASK_TIME_RE = re.compile(r"^(?P<task>.+?) -+ (?P<seconds>[0-9.]+)s$", re.M)
+
+
+def _podman_env() -> dict[str, str]:
+    return {**os.environ, "CONTAINERS_CONF": str(CONTAINERS_CONF)}
+
+
+def _ansible_playbook() -> Path:
+    return Path(sys.executable).with_name("ansible-playbook")
+
+
+def _skip_reason() -> str | None:
+    if shutil.which("podman") is None:
+        return "podman is not installed"
+    if subprocess.run(["podman", "image", "exists", IMAGE], env=_podman_env(), check=False).returncode:
+        return f"image {IMAGE} is missing (build it with tools/images/build-base-image.sh)"
+    if not _ansible_playbook().exists():
+        return "ansible-playbook is not installed next to this Python"
+    return None
+
+
+def podman(*args: str, check: bool = True, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["podman", *args], env=_podman_env(), check=check, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@dataclass
+class Container:
+    name: str
+
+    def sh(self, script: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return podman("exec", self.name, "/bin/sh", "-c", script, check=check)
+
+    def start(self) -> None:
+        podman(
+            "run", "-d", "--name", self.name, "--hostname", self.name, "--systemd=always",
+            "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", IMAGE, "/sbin/init",
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while self.sh("systemctl is-system-running", check=False).stdout.strip() not in (
+            "running",
+            "degraded",
+        ):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.name}: systemd did not finish booting")
+            time.sleep(0.5)
+
+    @property
+    def ip(self) -> str:
+        return podman("inspect", "-f", "{{.NetworkSettings.IPAddress}}", self.name).stdout.strip()
+
+    def remove(self) -> None:
+        podman("rm", "-f", "-t", "0", self.name, check=False)
+
+    def http_get(self, url: str) -> tuple[int, str]:
+        """GET from inside the container (status -1 when nothing answers)."""
+        code = (
+            "import sys, urllib.request, urllib.error\n"
+            "try:\n"
+            "    r = urllib.request.urlopen(sys.argv[1], timeout=5); print(r.status); print(r.read().decode())\n"
+            "except urllib.error.HTTPError as e:\n"
+            "    print(e.code); print(e.read().decode())\n"
+            "except OSError as e:\n"
+            "    print(-1); print(e)\n"
+        )
+        out = podman("exec", self.name, "python3", "-c", code, url).stdout
+        status, _, body = out.partition("\n")
+        return int(status), body.strip()
+
+
+@dataclass
+class EngineState:
+    """What the engine host looks like after a run."""
+
+    current: str
+    main_pid: str
+    active: str
+    ready: tuple[int, str]
+    build_version: str
+    running_release: str
+    journal: tuple[int, int]  # inode, size
+    releases: list[str]
+
+
+@dataclass
+class Run:
+    rc: int
+    seconds: float
+    output: str
+    recap: dict[str, dict[str, int]]
+    state: EngineState | None = None
+
+    def text(self) -> str:
+        return " ".join(self.output.split())
+
+    def task_seconds(self, task: str) -> float:
+        return sum(float(m["seconds"]) for m in TASK_TIME_RE.finditer(self.output) if task in m["task"])
+
+
+@dataclass
+class Lab:
+    engine: Container
+    sims: Container
+    workdir: Path
+    good: Wheel
+    broken: Wheel
+    env: dict[str, str]
+    runs: dict[str, Run] = field(default_factory=dict)
+    plan: dict[str, Any] = field(default_factory=dict)
+    audit_rows: list[dict[str, Any]] = field(default_factory=list)
+    between: EngineState | None = None  # after the parallel runs, before the broken deploy
+    setup_seconds: float = 0.0
+
+    @property
+    def ready_url(self) -> str:
+        return f"http://{self.engine.ip}:9108/readyz"
+
+    def release_dir(self, wheel: Wheel) -> str:
+        return f"{RELEASES}/{wheel.version}-{wheel.sha256[:12]}"
+
+    def write_inventory(self) -> Path:
+        inventory = {
+            "all": {
+                "vars": {
+                    "ansible_connection": "containers.podman.podman",
+                    "ansible_python_interpreter": "/usr/bin/python3",
+                    "trading_engine_artifact": str(self.good.path),
+                    "trading_engine_artifact_sha256": self.good.sha256,
+                    "market_simulators_feed_rate": 200,
+                },
+                "children": {
+                    "role_engine": {
+                        "hosts": {
+                            self.engine.name: {
+                                "lowlat_private_address": self.engine.ip,
+                                "plan_sysfs_root": FIXTURE_ROOT,
+                                "plan_hugepages_2m": 512,
+                            }
+                        }
+                    },
+                    "role_feed": {"hosts": {self.sims.name: {"lowlat_private_address": self.sims.ip}}},
+                    "role_venue": {"hosts": {self.sims.name: {}}},
+                },
+            }
+        }
+        path = self.workdir / "inventory.yml"
+        path.write_text(yaml.safe_dump(inventory, sort_keys=False))
+        return path
+
+    def engine_state(self) -> EngineState:
+        script = (
+            f"readlink {CURRENT}; echo; systemctl show -p MainPID --value lowlat-engine.service; "
+            "systemctl is-active lowlat-engine.service; "
+            f"stat -c '%i %s' {JOURNAL} 2>/dev/null || echo '0 0'; "
+            "pid=$(systemctl show -p MainPID --value lowlat-engine.service); "
+            'tr "\\0" " " < /proc/$pid/cmdline 2>/dev/null; echo; '
+            f"ls {RELEASES} 2>/dev/null | tr '\\n' ' '"
+        )
+        lines = self.engine.sh(script, check=False).stdout.split("\n")
+        current, _, pid, active, journal, cmdline, releases = (lines + [""] * 7)[:7]
+        metrics = self.engine.http_get(f"http://{self.engine.ip}:9108/metrics")[1]
+        version = re.search(r'lowlat_engine_build_info\{[^}]*version="([^"]+)"', metrics)
+        inode, size = (int(x) for x in journal.split())
+        running = re.search(r"releases/([^/]+)/venv/bin/python", cmdline)
+        return EngineState(
+            current=current.strip(),
+            main_pid=pid.strip(),
+            active=active.strip(),
+            ready=self.engine.http_get(self.ready_url),
+            build_version=version.group(1) if version else "",
+            running_release=running.group(1) if running else "",
+            journal=(inode, size),
+            releases=releases.split(),
+        )
+
+    def audit(self) -> list[dict[str, Any]]:
+        """The lowlat audit module's rows for this role on the engine host (read-only)."""
+        proc = subprocess.run(
+            [str(_ansible_playbook().with_name("ansible")), "-i", str(self.workdir / "inventory.yml"), "-o",
+             self.engine.name, "-m", "lowlat.trading.audit", "-a", "root=/"],
+            env=self.env, cwd=self.workdir, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        _, _, result = proc.stdout.partition("=>")
+        rows = json.loads(result)["rows"] if proc.returncode == 0 else []
+        assert rows, proc.stdout + proc.stderr
+        return [r for r in rows if r["role"] == "trading_engine"]
+
+    def play(self, step: str, playbook: str, variables: dict[str, Any] | None = None, *options: str) -> Run:
+        book = self.workdir / f"{step}.yml"
+        book.write_text(playbook)
+        args = [str(_ansible_playbook()), "-i", str(self.workdir / "inventory.yml"), *options, str(book)]
+        if variables:
+            vars_file = self.workdir / f"{step}.vars.json"
+            vars_file.write_text(json.dumps(variables))
+            args[1:1] = ["-e", f"@{vars_file}"]
+        started = time.monotonic()
+        proc = subprocess.run(
+            args, env=self.env, cwd=self.workdir, capture_output=True, text=True, timeout=900, check=False
+        )
+        output = proc.stdout + proc.stderr
+        (self.workdir / f"{step}.log").write_text(output)
+        recap = {
+            m["host"]: {k: int(v) for k, v in m.groupdict().items() if k != "host"}
+            for m in RECAP_RE.finditer(output)
+        }
+        run = Run(proc.returncode, time.monotonic() - started, output, recap)
+        self.runs[step] = run
+        return run
+
+
+def _reject_vars(lab: Lab, **overrides: Any) -> dict[str, Any]:
+    """Plan facts as the first deploy recorded them, plus overrides."""
+    return {
+        "lowlat_plan": lab.plan,
+        "lowlat_state_dir": "/etc/lowlat",
+        "lowlat_is_container": True,
+        "trading_engine_install_packages": False,  # no apt runs in parallel with other plays
+        **overrides,
+    }
+
+
+def _rejections(lab: Lab) -> dict[str, dict[str, Any]]:
+    wrong = lab.good.sha256[::-1]
+    url = f"http://{lab.sims.ip}:{HTTP_PORT}"
+    return {
+        "reject_no_plan": {"lowlat_state_dir": "/etc/lowlat"},
+        "reject_missing_sha": _reject_vars(lab, trading_engine_artifact_sha256=""),
+        "reject_bad_sha": _reject_vars(lab, trading_engine_artifact_sha256="not-a-sha"),
+        "reject_keep_one": _reject_vars(lab, trading_engine_keep_releases=1),
+        "reject_not_a_wheel": _reject_vars(lab, trading_engine_artifact=f"{url}/lowlat-engine.tar.gz"),
+        "reject_wrong_sha_local": _reject_vars(lab, trading_engine_artifact_sha256=wrong),
+        "reject_wrong_sha_url": _reject_vars(
+            lab, trading_engine_artifact=f"{url}/{lab.good.path.name}", trading_engine_artifact_sha256=wrong
+        ),
+    }
+
+
+def _prepare_cleanup(lab: Lab) -> None:
+    """Six complete releases (r1 oldest ... r5, then the staged one newest), one incomplete; current
+    -> r1 and previous -> r2 (both older than what keep_releases=2 alone would keep)."""
+    root = "/opt/cleanup-test/releases"
+    script = [f"mkdir -p {root}/r6-incomplete"]
+    for age, name in enumerate(["r5", "r4", "r3", "r2", "r1"], start=1):
+        script.append(f"mkdir -p {root}/{name} && touch -d '-{age} hour' {root}/{name}/.lowlat-release.json")
+    script.append(f"mkdir -p {root}/{CLEANUP_STAGED} && touch {root}/{CLEANUP_STAGED}/.lowlat-release.json")
+    script.append(
+        f"ln -sfn {root}/r1 /opt/cleanup-test/current && ln -sfn {root}/r2 /opt/cleanup-test/previous"
+    )
+    lab.engine.sh(" && ".join(script))
+
+
+def _sequence(lab: Lab) -> None:
+    site = SIMS_PLAY + "\n" + ENGINE_PLAY
+    timing = ("-e", "trading_engine_ready_timeout=60")
+    deploy = lab.play("deploy_v1", site, None, *timing)
+    deploy.state = lab.engine_state()
+    if deploy.rc != 0:
+        return
+    lab.plan = json.loads(lab.engine.sh("cat /etc/lowlat/plan.json").stdout)
+
+    def run_with_state(step: str, playbook: str, *options: str) -> None:
+        lab.play(step, playbook, None, *options).state = lab.engine_state()
+
+    # Everything between the two deploys leaves the engine alone (the cleanup run works on a tree of
+    # its own), so it runs in parallel: idempotence, check mode, the audit, preflight rejections.
+    _prepare_cleanup(lab)
+    cleanup_vars = {
+        "trading_engine_artifact": f"/unused/lowlat_engine-{CLEANUP_STAGED.split('-')[0]}-py3-none-any.whl",
+        "trading_engine_artifact_sha256": "a" * 64,  # its first 12 digits name CLEANUP_STAGED
+    }
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        audit = pool.submit(lab.audit)
+        futures = [
+            pool.submit(run_with_state, "again", site),
+            pool.submit(run_with_state, "check", ENGINE_PLAY, "--check", "--diff"),
+            pool.submit(lab.play, "cleanup", CLEANUP_PLAY, cleanup_vars),
+            *(pool.submit(lab.play, step, ENGINE_ONLY_PLAY, v) for step, v in _rejections(lab).items()),
+        ]
+        for future in futures:
+            future.result()
+        lab.audit_rows = audit.result()
+    lab.between = lab.engine_state()
+
+    broken = lab.play(
+        "deploy_broken",
+        ENGINE_PLAY,
+        {
+            "trading_engine_artifact": f"http://{lab.sims.ip}:{HTTP_PORT}/{lab.broken.path.name}",
+            "trading_engine_artifact_sha256": lab.broken.sha256,
+            "trading_engine_ready_timeout": 10,
+        },
+    )
+    broken.state = lab.engine_state()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    started = time.monotonic()
+    workdir = tmp_path_factory.mktemp("trading-engine")
+    wheels = workdir / "wheels"
+    suffix = uuid.uuid4().hex[:8]
+    engine, sims = Container(f"lowlat-te-engine-{suffix}"), Container(f"lowlat-te-sims-{suffix}")
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            good = pool.submit(build_wheel, ENGINE, wheels / "good")
+            broken = pool.submit(build_broken_wheel, workdir, wheels / "broken")
+            for f in [pool.submit(c.start) for c in (engine, sims)]:
+                f.result()
+            fixture = workdir / "fixture"
+            subprocess.run(
+                [sys.executable, str(REPO / "tests" / "fixtures" / "topology_fixtures.py"), SHAPE, str(fixture)],
+                check=True, capture_output=True, timeout=120,
+            )  # fmt: skip
+            engine.sh("mkdir -p /opt/lowlat-fixture")
+            podman("cp", str(fixture), f"{engine.name}:{FIXTURE_ROOT}")
+            good_wheel, broken_wheel = good.result(), broken.result()
+        # The artifact server for the URL cases, on the sims container's own address.
+        sims.sh("mkdir -p /srv/artifacts")
+        for wheel in (good_wheel, broken_wheel):
+            podman("cp", str(wheel.path), f"{sims.name}:/srv/artifacts/{wheel.path.name}")
+        podman(
+            "exec",
+            "-d",
+            sims.name,
+            "python3",
+            "-m",
+            "http.server",
+            str(HTTP_PORT),
+            "--directory",
+            "/srv/artifacts",
+        )
+        env = {
+            **os.environ,
+            "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
+            "ANSIBLE_CACHE_PLUGIN": "memory",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_FORCE_COLOR": "0",
+            "ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_tasks",
+            "PROFILE_TASKS_TASK_OUTPUT_LIMIT": "all",
+            "CONTAINERS_CONF": str(CONTAINERS_CONF),
+        }
+        lab = Lab(engine, sims, workdir, good_wheel, broken_wheel, env)
+        lab.write_inventory()
+        lab.setup_seconds = time.monotonic() - started
+        _sequence(lab)
+        yield lab
+    finally:
+        engine.remove()
+        sims.remove()
+
+
+def _assert_ok(run: Run) -> None:
+    assert run.rc == 0, run.output[-8000:]
+    assert all(r["failed"] == 0 for r in run.recap.values()), run.output[-8000:]
+
+
+def _changed(run: Run) -> int:
+    return sum(r["changed"] for r in run.recap.values())
+
+
+# --- first deploy -------------------------------------------------------------------------------
+
+
+def test_first_deploy_serves_v1(lab: Lab) -> None:
+    run = lab.runs["deploy_v1"]
+    _assert_ok(run)
+    state = run.state
+    assert state is not None
+    assert state.active == "active"
+    assert state.ready == (200, "ready")
+    assert state.current == lab.release_dir(lab.good)
+    assert state.running_release == f"{lab.good.version}-{lab.good.sha256[:12]}"
+    assert state.build_version == lab.good.version
+
+
+def test_unit_is_generated_from_the_plan(lab: Lab) -> None:
+    unit = lab.engine.sh(f"cat {UNIT}").stdout
+    lines = unit.splitlines()
+    # The fixture plan's engine CPUs do not exist in this container: written, but as a comment.
+    assert lab.plan["topology"]["fixture"] == SHAPE
+    assert f"# CPUAffinity={lab.plan['engine']}" in lines
+    assert not any(line.startswith("CPUAffinity=") for line in lines)
+    assert "NUMAPolicy=bind" in lines
+    assert f"NUMAMask={lab.plan['numa_node']}" in lines
+    for line in (
+        "LimitMEMLOCK=infinity", "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes",
+        "PrivateTmp=yes", "User=lowlat-engine", "Restart=on-failure", "CapabilityBoundingSet=",
+        "ReadWritePaths=/var/lib/lowlat-engine -/mnt/lowlat-hugepages",
+    ):  # fmt: skip
+        assert line in lines, line
+    # seccomp-based options add a filter to every system call: deliberately absent.
+    assert not any(line.startswith(("SystemCallFilter=", "RestrictAddressFamilies=")) for line in lines)
+    assert "lowlat-irq-affinity.service" in unit and "mnt-lowlat\\x2dhugepages.mount" in unit
+
+
+def test_config_points_at_the_simulators_and_private_address(lab: Lab) -> None:
+    config = lab.engine.sh(f"cat {CONFIG}").stdout
+    assert f'recovery = "{lab.sims.ip}:20001"' in config
+    assert f'address = "{lab.sims.ip}:21000"' in config
+    assert f'listen = "{lab.engine.ip}:9108"' in config
+    assert "hugetlbfs_fallback = true" in config  # forced in a container, with the reason in the audit
+
+
+def test_audit_manifest_marks_what_the_container_cannot_check(lab: Lab) -> None:
+    manifest = json.loads(lab.engine.sh(f"cat {MANIFEST}").stdout)
+    checks = {c["knob"]: c for c in manifest["checks"]}
+    assert checks["unit CPUAffinity"]["line"] == f"# CPUAffinity={lab.plan['engine']}"
+    affinity = checks["engine CPU affinity"]
+    assert affinity["kind"] == "not_applicable"
+    assert f"a fixture topology ({SHAPE})" in affinity["reason"]
+    assert checks["current release"]["expected"] == lab.release_dir(lab.good)
+    assert checks["lowlat-engine.service running"]["kind"] == "service"
+    assert checks["engine ready"]["argv"][-1] == lab.ready_url
+
+
+def test_audit_finds_no_drift(lab: Lab) -> None:
+    rows = {r["knob"]: r for r in lab.audit_rows}
+    assert [r for r in rows.values() if r["status"] == "drift"] == []
+    for knob in ("running release", "engine ready", "lowlat-engine.service running", "unit CPUAffinity"):
+        assert rows[knob]["status"] == "ok", rows[knob]
+    assert rows["engine CPU affinity"]["status"] == "n/a"
+
+
+def test_simulators_run_as_services(lab: Lab) -> None:
+    out = lab.sims.sh("systemctl is-active lowlat-feed-sim.service lowlat-venue-sim.service", check=False)
+    assert out.stdout.split() == ["active", "active"]
+    unit = lab.sims.sh("cat /etc/systemd/system/lowlat-feed-sim.service").stdout
+    assert f"--dest {lab.engine.ip}:20000" in unit
+    assert (
+        lab.sims.sh("readlink /opt/lowlat-sim/current")
+        .stdout.strip()
+        .endswith(f"/{lab.good.version}-{lab.good.sha256[:12]}")
+    )
+
+
+# --- idempotence and check mode -----------------------------------------------------------------
+
+
+def test_second_run_changes_nothing_and_does_not_restart(lab: Lab) -> None:
+    first, again = lab.runs["deploy_v1"], lab.runs["again"]
+    _assert_ok(again)
+    assert _changed(again) == 0, again.output[-8000:]
+    assert again.state is not None and first.state is not None
+    assert again.state.main_pid == first.state.main_pid
+    assert again.state.ready[0] == 200
+
+
+def test_check_mode_changes_nothing(lab: Lab) -> None:
+    check = lab.runs["check"]
+    _assert_ok(check)
+    assert _changed(check) == 0, check.output[-8000:]
+    assert check.state is not None and lab.runs["deploy_v1"].state is not None
+    assert check.state.main_pid == lab.runs["deploy_v1"].state.main_pid
+    assert check.state.current == lab.release_dir(lab.good)
+
+
+# --- preflight rejections (nothing switched, nothing restarted) ---------------------------------
+
+REJECTIONS = {
+    "reject_no_plan": "run the lowlat.trading.plan role first",
+    "reject_missing_sha": "must be the 64 hex digits of the artifact",
+    "reject_bad_sha": 'got "not-a-sha"',
+    "reject_keep_one": "trading_engine_keep_releases must be at least 2 (got 1)",
+    "reject_not_a_wheel": 'the artifact "lowlat-engine.tar.gz" is not a wheel file name',
+    "reject_wrong_sha_local": "Nothing was staged or switched",
+    "reject_wrong_sha_url": "Nothing was staged or switched",
+}
+
+
+@pytest.mark.parametrize("step", sorted(REJECTIONS))
+def test_preflight_rejects_before_any_change(lab: Lab, step: str) -> None:
+    run = lab.runs[step]
+    assert run.rc != 0
+    assert REJECTIONS[step] in run.text(), run.output[-6000:]
+    assert _changed(run) == 0, run.output[-6000:]
+
+
+def test_wrong_sha_messages_name_both_checksums(lab: Lab) -> None:
+    wrong = lab.good.sha256[::-1]
+    local = lab.runs["reject_wrong_sha_local"].text()
+    assert f"has sha256 {lab.good.sha256}, but trading_engine_artifact_sha256 is {wrong}" in local
+    url = lab.runs["reject_wrong_sha_url"].text()
+    assert f"could not fetch http://{lab.sims.ip}:{HTTP_PORT}/{lab.good.path.name} with sha256 {wrong}" in url
+    # Nothing of the rejected artifacts was staged.
+    state = lab.between
+    assert state is not None
+    assert state.releases == [f"{lab.good.version}-{lab.good.sha256[:12]}"]
+
+
+# --- broken release: rollback -------------------------------------------------------------------
+
+
+def test_broken_release_fails_the_play_with_the_reason(lab: Lab) -> None:
+    run = lab.runs["deploy_broken"]
+    assert run.rc != 0
+    text = run.text()
+    broken_release = f"{lab.broken.version}-{lab.broken.sha256[:12]}"
+    good_release = f"{lab.good.version}-{lab.good.sha256[:12]}"
+    assert f"deploy of release {broken_release} failed at" in text
+    assert "Wait until the engine is ready" in text
+    assert lab.ready_url in text
+    assert f"Rolled back to {good_release}, which is ready again" in text
+    # The failed unit's journal, with the engine's own error.
+    assert "broken build for the rollback test" in text
+
+
+def test_rollback_serves_v1_again(lab: Lab) -> None:
+    state = lab.runs["deploy_broken"].state
+    assert state is not None
+    assert state.current == lab.release_dir(lab.good)
+    assert state.active == "active"
+    assert state.ready == (200, "ready")
+    assert state.running_release == f"{lab.good.version}-{lab.good.sha256[:12]}"
+    assert state.build_version == lab.good.version
+    assert lab.engine.sh("test -e /opt/lowlat-engine/previous", check=False).returncode != 0
+
+
+def test_rollback_keeps_the_failed_release_and_the_journal(lab: Lab) -> None:
+    before, after = lab.between, lab.runs["deploy_broken"].state
+    assert before is not None and after is not None
+    assert sorted(after.releases) == sorted(
+        [f"{lab.good.version}-{lab.good.sha256[:12]}", f"{lab.broken.version}-{lab.broken.sha256[:12]}"]
+    )
+    assert after.journal[0] == before.journal[0]  # same file
+    assert after.journal[1] >= before.journal[1] > 16  # only ever appended to (16 = header)
+
+
+def test_cleanup_keeps_newest_current_and_previous(lab: Lab) -> None:
+    run = lab.runs["cleanup"]
+    _assert_ok(run)
+    left = lab.engine.sh("ls /opt/cleanup-test/releases").stdout.split()
+    # keep_releases=2 newest complete (the staged one, r5) + current (r1) + previous (r2); r3, r4 and
+    # the incomplete directory go.
+    assert sorted(left) == sorted([CLEANUP_STAGED, "r5", "r1", "r2"])
+
+
+def test_print_durations(lab: Lab) -> None:
+    lines = [f"setup (wheels, containers, fixture) {lab.setup_seconds:6.1f} s"]
+    for step, run in lab.runs.items():
+        lines.append(f"{step:<24} {run.seconds:6.1f} s  rc={run.rc} changed={_changed(run)}")
+    deploy, broken = lab.runs["deploy_v1"], lab.runs["deploy_broken"]
+    lines.append(f"deploy v1: start -> ready {deploy.task_seconds('Wait until the engine is ready'):.1f} s")
+    lines.append(
+        "broken v2: waited for readiness "
+        f"{broken.task_seconds('Wait until the engine is ready'):.1f} s, rollback restart -> ready "
+        f"{broken.task_seconds('Wait until the previous release is ready again'):.1f} s"
+    )
+    print("\n" + "\n".join(lines))
+    assert lab.runs["deploy_v1"].seconds < 400
