@@ -8,6 +8,8 @@ template variables are replaced: Grafana's interval variables ($__rate_interval,
 $__range, ...) by fixed durations, a dashboard variable by its "All" regex (".+") when it has one,
 else by its current value; `--var name=value` overrides either. The exit status is 0 when every
 query returned at least one series, 1 when one returned none or failed, 2 on bad input.
+`--absent-ok 'REGEX=REASON'` accepts no series from queries matching REGEX (they must still run
+without error) and prints them as n/a with the reason, e.g. ENA counters on hosts without ENA.
 Standard library only, so it runs on any host with Python 3.
 """
 
@@ -46,10 +48,17 @@ class QueryResult:
     expr: str
     series: int
     error: str = ""
+    absent_reason: str = ""  # why no series is acceptable for this query here, if it is
 
     @property
     def ok(self) -> bool:
-        return not self.error and self.series > 0
+        return not self.error and (self.series > 0 or bool(self.absent_reason))
+
+    @property
+    def status(self) -> str:
+        if self.error or not self.ok:
+            return "FAIL"
+        return "ok" if self.series else "n/a"
 
 
 def dashboard_variables(dashboard: dict[str, Any]) -> dict[str, str]:
@@ -118,14 +127,21 @@ def run_query(prometheus: str, expr: str, timeout: float) -> tuple[int, str]:
     return len(data["result"]), ""
 
 
-def check(prometheus: str, directory: Path, overrides: dict[str, str], timeout: float) -> list[QueryResult]:
+def check(
+    prometheus: str,
+    directory: Path,
+    overrides: dict[str, str],
+    timeout: float,
+    absent_ok: list[tuple[re.Pattern[str], str]] | None = None,
+) -> list[QueryResult]:
     results = []
     for path in sorted(directory.glob("*.json")):
         dashboard = json.loads(path.read_text(encoding="utf-8"))
         name = dashboard.get("title") or path.stem
         for title, ref_id, expr in queries(dashboard, overrides):
             series, error = run_query(prometheus, expr, timeout)
-            results.append(QueryResult(name, title, ref_id, expr, series, error))
+            reason = next((why for pattern, why in absent_ok or [] if pattern.search(expr)), "")
+            results.append(QueryResult(name, title, ref_id, expr, series, error, reason))
     return results
 
 
@@ -135,6 +151,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--dashboards", required=True, type=Path, help="directory of dashboard *.json files")
     parser.add_argument(
         "--var", action="append", default=[], metavar="NAME=VALUE", help="override a variable"
+    )
+    parser.add_argument(
+        "--absent-ok",
+        action="append",
+        default=[],
+        metavar="REGEX=REASON",
+        help="queries matching REGEX may return no series here, for REASON",
     )
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per query (default 10)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -150,11 +173,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"--var {item!r}: expected NAME=VALUE", file=sys.stderr)
             return 2
         overrides[name] = value
+    absent_ok = []
+    for item in args.absent_ok:
+        pattern, sep, reason = item.partition("=")
+        if not sep or not pattern or not reason:
+            print(f"--absent-ok {item!r}: expected REGEX=REASON", file=sys.stderr)
+            return 2
+        try:
+            absent_ok.append((re.compile(pattern), reason))
+        except re.error as exc:
+            print(f"--absent-ok {item!r}: {exc}", file=sys.stderr)
+            return 2
     if not args.dashboards.is_dir():
         print(f"{args.dashboards}: not a directory", file=sys.stderr)
         return 2
     try:
-        results = check(args.prometheus, args.dashboards, overrides, args.timeout)
+        results = check(args.prometheus, args.dashboards, overrides, args.timeout, absent_ok)
     except (OSError, ValueError) as exc:
         print(f"cannot read the dashboards: {exc}", file=sys.stderr)
         return 2
@@ -163,13 +197,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     failed = [r for r in results if not r.ok]
     if args.json:
-        print(json.dumps([{**asdict(r), "ok": r.ok} for r in results], indent=2))
+        print(json.dumps([{**asdict(r), "ok": r.ok, "status": r.status} for r in results], indent=2))
     else:
         for r in results:
-            status = "ok" if r.ok else "FAIL"
-            detail = r.error or f"{r.series} series"
-            print(f"{status:4}  {r.dashboard} / {r.panel} [{r.ref_id}]: {detail}\n      {r.expr}")
-        print(f"{len(results) - len(failed)}/{len(results)} queries returned series")
+            detail = r.error or (f"{r.series} series" if r.series else f"no series: {r.absent_reason}")
+            print(f"{r.status:4}  {r.dashboard} / {r.panel} [{r.ref_id}]: {detail}\n      {r.expr}")
+        absent = sum(1 for r in results if r.ok and not r.series)
+        print(
+            f"{len(results) - len(failed) - absent}/{len(results)} queries returned series, "
+            f"{absent} accepted without series (--absent-ok), {len(failed)} failed"
+        )
     return 1 if failed else 0
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the test suite, or one part of it: lint | ansible-doc | unit | integration |
-# engine | molecule | all. Prints each stage's wall time at the end.
+# engine | molecule | lab | all. Prints each stage's wall time at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
@@ -41,6 +41,8 @@ has_tests() { find "$1" -name 'test_*.py' 2>/dev/null | grep -q .; }
 unit() { pytest -q tests/unit tests/modules "${PYTEST_ARGS[@]}"; }
 integration() { pytest -q tests/integration "${PYTEST_ARGS[@]}"; }
 engine() { pytest -q engine/tests "${PYTEST_ARGS[@]}"; }
+# The lab smoke test brings the whole lab up (tools/lab.sh up), checks it and tears it down.
+lab_smoke() { pytest -q -s tests/lab "${PYTEST_ARGS[@]}"; }
 
 molecule_all() {
   local scenario
@@ -59,6 +61,7 @@ case "$what" in
   integration) stage integration integration ;;
   engine) stage engine engine ;;
   molecule) molecule_all ;;
+  lab) stage lab lab_smoke ;;
   all)
     stage lint lint
     stage ansible-doc ansible_doc
@@ -66,8 +69,9 @@ case "$what" in
     if has_tests tests/integration; then stage integration integration; fi
     if has_tests engine/tests; then stage engine engine; fi
     molecule_all
+    stage lab lab_smoke
     ;;
-  *) echo "usage: $0 lint|ansible-doc|unit|integration|engine|molecule|all" >&2; exit 2 ;;
+  *) echo "usage: $0 lint|ansible-doc|unit|integration|engine|molecule|lab|all" >&2; exit 2 ;;
 esac
 
 echo "==> stage timings"

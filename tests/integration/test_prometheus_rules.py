@@ -425,7 +425,7 @@ def live_prometheus(rendered: Path, tmp_path_factory: pytest.TempPathFactory) ->
         engine.server_close()
 
 
-def _check_dashboards(prometheus: str, directory: Path) -> tuple[int, list[dict]]:
+def _check_dashboards(prometheus: str, directory: Path, *extra: str) -> tuple[int, list[dict]]:
     proc = _run(
         [
             sys.executable,
@@ -435,6 +435,7 @@ def _check_dashboards(prometheus: str, directory: Path) -> tuple[int, list[dict]
             "--dashboards",
             str(directory),
             "--json",
+            *extra,
         ]
     )
     assert proc.returncode in (0, 1), proc.stderr
@@ -483,3 +484,28 @@ def test_check_dashboards_reports_a_bad_query(live_prometheus: str, tmp_path: Pa
     rc, results = _check_dashboards(live_prometheus, tmp_path)
     assert rc == 1
     assert results[0]["error"].startswith("bad_data")
+
+
+def test_absent_ok_accepts_only_matching_queries_without_series(live_prometheus: str, tmp_path: Path) -> None:
+    dashboard = {
+        "title": "partial",
+        "panels": [
+            {
+                "title": "p",
+                "targets": [
+                    {"refId": "A", "expr": "rate(node_ethtool_lowlat_test_allowance_exceeded[1m])"},
+                    {"refId": "B", "expr": "rate(lowlat_engine_no_such_metric_total[1m])"},
+                    {"refId": "C", "expr": "rate(node_ethtool_bw_in_allowance_exceeded[1m]"},
+                ],
+            }
+        ],
+    }
+    (tmp_path / "partial.json").write_text(json.dumps(dashboard))
+    rc, results = _check_dashboards(
+        live_prometheus, tmp_path, "--absent-ok", r"node_ethtool_\w+_allowance_exceeded=no ENA NIC here"
+    )
+    assert rc == 1
+    by_ref = {r["ref_id"]: r for r in results}
+    assert (by_ref["A"]["status"], by_ref["A"]["absent_reason"]) == ("n/a", "no ENA NIC here")
+    assert by_ref["B"]["status"] == "FAIL"  # not covered by the pattern
+    assert by_ref["C"]["status"] == "FAIL" and by_ref["C"]["error"]  # a broken query still fails
