@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from ansible_collections.lowlat.trading.plugins.module_utils.audit import CHECKERS, Reader
+from ansible_collections.lowlat.trading.plugins.module_utils.hostfs import HostFS
 from ansible_collections.lowlat.trading.plugins.modules import audit, audit_manifest
 
 CHECKS = [
@@ -150,6 +152,58 @@ def test_audit_reports_drift_then_ok(run_module, state_dir, shape_root):
         (Path(root) / f"proc/irq/{irq}/effective_affinity_list").write_text(cpu + "\n")
     after = run_module(audit, {"root": root, "dir": str(state_dir)})
     assert after["summary"] == {"ok": 7, "drift": 0, "n/a": 1}
+
+
+def test_irq_move_pending_until_the_next_interrupt_is_not_drift(run_module, state_dir, shape_root):
+    # x86 without interrupt remapping: after a write to smp_affinity_list the IRQ moves when it
+    # next fires; an idle queue shows the new mask as requested and the old CPU as effective.
+    root = shape_root("c5n.9xlarge")
+    nic_check = [c for c in CHECKS if c["knob"] == "NIC queues"]
+    write_manifest(run_module, state_dir, checks=nic_check)
+    for k, irq in enumerate(range(25, 57)):
+        cpu = "1" if k % 2 == 0 else "19"
+        (Path(root) / f"proc/irq/{irq}/smp_affinity_list").write_text(cpu + "\n")
+        (Path(root) / f"proc/irq/{irq}/effective_affinity_list").write_text("5\n")
+    row = rows_by_knob(run_module(audit, {"root": root, "dir": str(state_dir)}))["NIC queues"]
+    assert row["status"] == "ok"
+    assert row["actual"] == "32 IRQs on 1,19"
+    assert row["reason"].startswith("32 moved when they next fire")
+
+    # A requested mask outside the expected CPUs is drift whatever the effective CPU.
+    (Path(root) / "proc/irq/25/smp_affinity_list").write_text("5\n")
+    row = rows_by_knob(run_module(audit, {"root": root, "dir": str(state_dir)}))["NIC queues"]
+    assert row["status"] == "drift"
+    assert row["reason"].startswith("outside: 25 ")
+
+
+# `chronyc -n tracking` as chrony 4.3 prints it (field names padded), here synchronised to its
+# local reference.
+CHRONYC_TRACKING = """\
+Reference ID    : 7F7F0101 ()
+Stratum         : 10
+Ref time (UTC)  : Sat Nov 21 21:39:14 2026
+System time     : 0.000012000 seconds slow of NTP time
+Last offset     : +0.000000000 seconds
+Leap status     : Normal
+"""
+
+
+@pytest.mark.parametrize(
+    ("out", "status", "actual"),
+    [
+        (CHRONYC_TRACKING, "ok", "0.000012 s slow"),
+        (CHRONYC_TRACKING.replace("0.000012000", "0.250000000"), "drift", "0.250000 s slow"),
+        (
+            CHRONYC_TRACKING.replace("Normal", "Not synchronised"),
+            "drift",
+            "not synchronised (Not synchronised)",
+        ),
+    ],
+)
+def test_chrony_offset_reads_chronyc_as_printed(out, status, actual):
+    reader = Reader(HostFS("/"), lambda argv: (0, out, ""))
+    row = CHECKERS["chrony_offset"](reader, {"knob": "clock offset", "max_seconds": 0.0001})
+    assert (row["status"], row["actual"]) == (status, actual)
 
 
 def test_runtime_checks_are_not_applicable_when_runtime_was_blocked(run_module, state_dir, shape_root):

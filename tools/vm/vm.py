@@ -16,6 +16,7 @@ private network namespace made for the VM, with nothing attached: no traffic lea
     vm.py wait-ssh --name kernel [--not-boot-id ID]
     vm.py status --name kernel
     vm.py ssh-config --name kernel      # an ssh_config block, e.g. for Ansible
+    vm.py nic-traffic --name kernel     # UDP frames into the trading NIC (its RX queue IRQs fire)
     vm.py stop --name kernel [--discard]
 
 Per-VM state lives in .cache/vm/run/NAME/: qemu.pid, vm.json, serial.log, qmp.sock and,
@@ -178,6 +179,60 @@ def open_mq_tap(netns: str, queues: int) -> list[int]:
         os.close(own)
         os.close(target)
     return fds
+
+
+def _checksum(data: bytes) -> int:
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def udp_frames(count: int) -> list[bytes]:
+    """Ethernet/IPv4/UDP frames to the trading NIC, one source port each (one flow each).
+
+    From a documentation address (192.0.2.1) to the guest's 192.0.2.5, port 9 (discard).
+    """
+    frames = []
+    src_mac, dst_mac = bytes.fromhex("02000000fe01"), bytes.fromhex(MQ_NIC_MAC.replace(":", ""))
+    payload = b"lowlat"
+    for port in range(40000, 40000 + count):
+        udp = struct.pack("!HHHH", port, 9, 8 + len(payload), 0) + payload
+        header = struct.pack(
+            "!BBHHHBBH4s4s",
+            0x45, 0, 20 + len(udp), 0, 0, 64, socket.IPPROTO_UDP, 0,
+            socket.inet_aton("192.0.2.1"), socket.inet_aton("192.0.2.5"),
+        )  # fmt: skip
+        header = header[:10] + struct.pack("!H", _checksum(header)) + header[12:]
+        frames.append(dst_mac + src_mac + b"\x08\x00" + header + udp)
+    return frames
+
+
+def inject_frames(netns: str, count: int) -> None:
+    """Send `count` UDP flows into the multi-queue tap from the VM's namespace.
+
+    The tap spreads flows over its queues by hash, so the guest receives on every queue and
+    each queue's input IRQ fires. On x86 without interrupt remapping an MSI moves to a new
+    affinity only when it next fires, so this is what completes the pinning of an idle NIC.
+    """
+    if not netns_exists(netns):
+        raise VMError(f"no network namespace {netns} (VM started with --queues 0?)")
+    own = os.open("/proc/self/ns/net", os.O_RDONLY)
+    target = os.open(f"/run/netns/{netns}", os.O_RDONLY)
+    try:
+        _setns(target)
+        try:
+            with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as sock:
+                sock.bind((MQ_TAP_NAME, 0))
+                for frame in udp_frames(count):
+                    sock.send(frame)
+        finally:
+            _setns(own)
+    finally:
+        os.close(own)
+        os.close(target)
 
 
 # --- QEMU command line -------------------------------------------------------------------
@@ -542,6 +597,15 @@ def cmd_stop(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_nic_traffic(args: argparse.Namespace) -> int:
+    inst = Instance(args.name)
+    if inst.pid() is None:
+        raise VMError(f"VM {inst.name!r} is not running")
+    inject_frames(inst.netns, args.frames)
+    log(f"{inst.name}: sent {args.frames} UDP flows into {MQ_TAP_NAME}")
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     inst = Instance(args.name)
     pid = inst.pid()
@@ -638,6 +702,10 @@ def parser() -> argparse.ArgumentParser:
     p = named("reboot", "reboot the guest and wait until it answers SSH again")
     p.add_argument("--timeout", type=float, default=900)
     p.set_defaults(func=cmd_reboot)
+
+    p = named("nic-traffic", "send UDP flows into the trading NIC (its RX queue IRQs fire)")
+    p.add_argument("--frames", type=int, default=64, help="flows, one frame each (default: %(default)s)")
+    p.set_defaults(func=cmd_nic_traffic)
 
     p = named("status", "print the VM's state as JSON (exit 3 if not running)")
     p.set_defaults(func=cmd_status)
