@@ -9,13 +9,13 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export CONTAINERS_CONF := $(CURDIR)/molecule/containers.conf
 PYTEST_ARGS ?=
 
-.PHONY: help setup lab lab-down test lint unit integration molecule lab-smoke ansible-doc clean
+.PHONY: help setup lab lab-down test lint unit integration molecule molecule-kernel lab-smoke ansible-doc clean
 
 help:
 	@echo "make lab       provision the local lab (moto + podman hosts) and print the audit"
 	@echo "make lab-down  tear the lab down"
 	@echo "make test      whole test suite: lint, unit, integration, Molecule scenarios"
-	@echo "make lint | unit | integration | molecule | lab-smoke | ansible-doc   parts of 'make test'"
+	@echo "make lint | unit | integration | molecule | molecule-kernel | lab-smoke | ansible-doc   parts of 'make test'"
 
 setup:
 	@tools/install-system-deps.sh
@@ -41,6 +41,9 @@ integration: setup
 
 molecule: setup
 	@tools/run-tests.sh molecule
+
+molecule-kernel: setup
+	@tools/run-tests.sh molecule-kernel
 
 lab-smoke: setup
 	@tools/run-tests.sh lab
