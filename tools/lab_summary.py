@@ -71,15 +71,25 @@ def latency_by_instance(prometheus: str, q: float) -> dict[str, float]:
     return values
 
 
+def targets_not_up(prometheus: str) -> list[str]:
+    """Scrape targets that are not (yet) healthy."""
+    with urllib.request.urlopen(f"{prometheus}/api/v1/targets?state=active", timeout=10) as response:
+        targets = json.load(response)["data"]["activeTargets"]
+    return [f"{t['labels'].get('instance')} ({t['health']})" for t in targets if t["health"] != "up"]
+
+
 def wait_for_latency(prometheus: str, engines: int, wait: float) -> dict[str, float]:
+    """Wait until every target is up and N engines have a tick-to-trade rate."""
     deadline = time.monotonic() + wait
     seen: dict[str, float] = {}
     last_error = ""
     while time.monotonic() < deadline:
         try:
             seen = latency_by_instance(prometheus, 0.99)
-            if len(seen) >= engines:
+            pending = targets_not_up(prometheus)
+            if len(seen) >= engines and not pending:
                 return seen
+            last_error = f" (targets not up: {', '.join(pending)})" if pending else ""
         except (urllib.error.URLError, OSError, RuntimeError) as exc:
             last_error = f" (last error: {exc})"
         time.sleep(5)

@@ -130,7 +130,18 @@ def test_engines_are_ready_and_trading(lab_up):
 
 
 def test_every_dashboard_query_returns_series(lab_up):
-    proc = subprocess.run(
+    # Recording rules and rate() windows fill over the first minutes of scraping: poll, bounded.
+    deadline = time.monotonic() + 240
+    while True:
+        proc = check_dashboards()
+        if proc.returncode == 0 or time.monotonic() > deadline:
+            break
+        time.sleep(15)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def check_dashboards() -> subprocess.CompletedProcess:
+    return subprocess.run(
         [
             str(REPO / ".venv" / "bin" / "python"),
             str(REPO / "tools" / "check_dashboards.py"),
@@ -146,7 +157,6 @@ def test_every_dashboard_query_returns_series(lab_up):
         text=True,
         check=False,
     )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_alertmanager_is_ready_and_knows_prometheus(lab_up):
