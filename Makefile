@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make lab       provision the local lab (moto + podman hosts) and print the audit"
 	@echo "make lab-down  tear the lab down"
-	@echo "make test      whole test suite: lint, unit, integration, Molecule scenarios"
+	@echo "make test      whole test suite: lint, unit, integration, engine, Molecule (containers and the QEMU VM), lab smoke"
 	@echo "make lint | unit | integration | molecule | molecule-kernel | lab-smoke | ansible-doc   parts of 'make test'"
 
 setup:
