@@ -18,10 +18,8 @@ from __future__ import annotations
 import base64
 import crypt  # bcrypt through libxcrypt, as node_exporter's web config wants; gone in Python 3.13
 import json
-import os
 import re
 import secrets
-import shutil
 import ssl
 import subprocess
 import sys
@@ -38,13 +36,18 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.integration.containers import (
+    missing_image_reason,
+    podman,
+    podman_env,
+    remove_container,
+    start_systemd_container,
+)
 from tests.integration.rancher_stub.certs import StubTLS, make_tls
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[2]
-IMAGE = "localhost/lowlat-debian:bookworm"
-CONTAINERS_CONF = REPO / "molecule" / "containers.conf"
 TLS_DIR = "/etc/lowlat-test-tls"
 DROPIN = "/etc/systemd/system/prometheus-node-exporter.service.d/lowlat.conf"
 RECAP_RE = re.compile(
@@ -61,19 +64,7 @@ PLAYBOOK = """\
 """
 
 
-def _podman_env() -> dict[str, str]:
-    return {**os.environ, "CONTAINERS_CONF": str(CONTAINERS_CONF)}
-
-
-def _skip_reason() -> str | None:
-    if shutil.which("podman") is None:
-        return "podman is not installed"
-    if subprocess.run(["podman", "image", "exists", IMAGE], env=_podman_env(), check=False).returncode != 0:
-        return f"image {IMAGE} is missing (build it with tools/images/build-base-image.sh)"
-    return None
-
-
-pytestmark.append(pytest.mark.skipif(_skip_reason() is not None, reason=str(_skip_reason())))
+pytestmark.append(pytest.mark.skipif(missing_image_reason() is not None, reason=str(missing_image_reason())))
 
 
 @dataclass
@@ -98,9 +89,7 @@ class Host:
         return crypt.crypt(self.password, crypt.mksalt(crypt.METHOD_BLOWFISH))
 
     def podman(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            ["podman", *args], env=_podman_env(), check=check, capture_output=True, text=True, timeout=120
-        )
+        return podman(*args, check=check)
 
     def sh(self, script: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return self.podman("exec", self.name, "/bin/sh", "-c", script, check=check)
@@ -149,7 +138,7 @@ class Host:
         proc = subprocess.run(
             [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(self.workdir / "inventory.yml"),
              "-e", f"@{vars_file}", *options, str(self.workdir / "play.yml")],
-            env={**_podman_env(), "ANSIBLE_CONFIG": str(REPO / "ansible.cfg")},
+            env={**podman_env(), "ANSIBLE_CONFIG": str(REPO / "ansible.cfg")},
             cwd=self.workdir, capture_output=True, text=True, timeout=600, check=False,
         )  # fmt: skip
         vars_file.unlink()
@@ -162,34 +151,12 @@ class Host:
         return run
 
 
-def _start(name: str) -> str:
-    def podman(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            ["podman", *args], env=_podman_env(), check=True, capture_output=True, text=True, timeout=120
-        )
-
-    podman("run", "-d", "--name", name, "--hostname", name, "--systemd=always", "--ulimit", "nofile=1024:1024",
-           "--ulimit", "nproc=1024:1024", IMAGE, "/sbin/init")  # fmt: skip
-    deadline = time.monotonic() + 60
-    while True:
-        state = subprocess.run(
-            ["podman", "exec", name, "systemctl", "is-system-running"],
-            env=_podman_env(), capture_output=True, text=True, check=False,
-        ).stdout.strip()  # fmt: skip
-        if state in ("running", "degraded"):
-            break
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{name}: systemd did not finish booting ({state})")
-        time.sleep(0.5)
-    return podman("inspect", "-f", "{{.NetworkSettings.IPAddress}}", name).stdout.strip()
-
-
 @pytest.fixture(scope="module")
 def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Host]:
     workdir = tmp_path_factory.mktemp("monitoring")
     name = f"lowlat-mon-{uuid.uuid4().hex[:8]}"
     try:
-        address = _start(name)
+        address = start_systemd_container(name)
         tls = make_tls(workdir / "tls")
         h = Host(name, address, workdir, secrets.token_urlsafe(24), tls)
         h.sh(f"install -d -m 0750 -g prometheus {TLS_DIR}")
@@ -198,9 +165,7 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Host]:
         h.sh(f"chgrp prometheus {TLS_DIR}/* && chmod 0640 {TLS_DIR}/*")
         yield h
     finally:
-        subprocess.run(
-            ["podman", "rm", "-f", "-t", "0", name], env=_podman_env(), capture_output=True, check=False
-        )
+        remove_container(name)
 
 
 # step, the role whose preflight must refuse (alone in the play, so no other role changes anything
@@ -329,7 +294,7 @@ def test_audit_finds_no_drift(host: Host, converged: dict[str, Run]) -> None:
     proc = subprocess.run(
         [str(Path(sys.executable).with_name("ansible")), "-i", str(host.workdir / "inventory.yml"), host.name,
          "-m", "lowlat.trading.audit", "-a", "dir=/etc/lowlat"],
-        env={**_podman_env(), "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1",
+        env={**podman_env(), "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1",
              "ANSIBLE_STDOUT_CALLBACK": "json"},
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip

@@ -1,4 +1,7 @@
-"""The latency_probe role's filters: cyclictest histogram -> percentiles, and the table."""
+"""The latency_probe role's filters: cyclictest histogram and sockperf report -> percentiles,
+ping-pong pairs, and the tables."""
+
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +12,9 @@ from ansible_collections.lowlat.trading.plugins.filter.latency_probe import (
     latency_table,
     parse_cyclictest,
     percentile,
+    sockperf_pairs,
+    sockperf_runs,
+    sockperf_stats,
 )
 
 
@@ -108,7 +114,14 @@ def test_table_lines_and_overflow_cells():
 
 
 def test_filters_are_registered():
-    assert set(FilterModule().filters()) == {"cyclictest_stats", "cyclictest_runs", "latency_table"}
+    assert set(FilterModule().filters()) == {
+        "cyclictest_stats",
+        "cyclictest_runs",
+        "latency_table",
+        "sockperf_pairs",
+        "sockperf_runs",
+        "sockperf_stats",
+    }
 
 
 def test_runs_from_registered_loop_results():
@@ -120,4 +133,107 @@ def test_runs_from_registered_loop_results():
     assert [(r["cpu_role"], r["cpu"], r["stats"]["p50_us"]) for r in runs] == [
         ("engine", 6, 4),
         ("housekeeping", 1, 2),
+    ]
+
+
+# sockperf 3.7 (Debian bookworm) output, recorded on 127.0.0.1.
+SOCKPERF = Path(__file__).resolve().parents[1] / "fixtures" / "sockperf"
+
+
+def test_sockperf_udp_report_is_parsed():
+    stats = sockperf_stats((SOCKPERF / "pingpong-udp.txt").read_text())
+    assert stats == {
+        "observations": 294246,
+        "dropped": 0,
+        "min_us": 2.244,
+        "avg_us": 2.618,
+        "max_us": 133.268,
+        "p50_us": 2.458,
+        "p99_us": 7.15,
+        "p99_9_us": 20.999,
+    }
+
+
+def test_sockperf_tcp_report_is_parsed():
+    stats = sockperf_stats((SOCKPERF / "pingpong-tcp.txt").read_text())
+    assert stats["observations"] > 0
+    assert stats["min_us"] <= stats["p50_us"] <= stats["p99_us"] <= stats["p99_9_us"] <= stats["max_us"]
+
+
+def test_sockperf_without_a_server_says_so():
+    with pytest.raises(LatencyParseError, match="no answer from the server"):
+        sockperf_stats((SOCKPERF / "pingpong-no-server.txt").read_text())
+
+
+def test_sockperf_rejects_other_output():
+    with pytest.raises(LatencyParseError, match="not sockperf ping-pong output"):
+        sockperf_stats("sockperf: unrecognized option '--bogus'\n")
+    report = (SOCKPERF / "pingpong-udp.txt").read_text()
+    with pytest.raises(LatencyParseError, match=r"no percentile 99\.900"):
+        sockperf_stats("\n".join(line for line in report.splitlines() if "99.900" not in line))
+    with pytest.raises(LatencyParseError, match="no round trips"):
+        sockperf_stats(report.replace("Total 294246 observations", "Total 0 observations"))
+
+
+def test_sockperf_pairs_within_placement_groups():
+    hosts = [
+        ("e3", "pg-a"),
+        ("e1", "pg-a"),
+        ("e2", "pg-b"),
+        ("lonely", ""),
+        ("e4", "pg-b"),
+        ("x", None),
+        ("e5", "pg-a"),
+    ]
+    assert sockperf_pairs(hosts) == [
+        {"client": "e3", "server": "e1", "placement_group": "pg-a"},
+        {"client": "e5", "server": "e1", "placement_group": "pg-a"},
+        {"client": "e4", "server": "e2", "placement_group": "pg-b"},
+    ]
+    assert sockperf_pairs([("a", "pg"), ("b", "other")]) == []
+
+
+def test_sockperf_runs_and_table():
+    item = {"server": "e1", "address": "10.0.0.5", "protocol": "udp", "msg_size": 64, "seconds": 10, "cpu": 6}
+    results = [
+        {"item": item, "stdout": (SOCKPERF / "pingpong-udp.txt").read_text()},
+        {"item": {"server": "e9"}, "skipped": True},
+    ]
+    runs = sockperf_runs(results)
+    assert len(runs) == 1
+    assert runs[0]["address"] == "10.0.0.5" and runs[0]["stats"]["p99_us"] == 7.15
+    lines = latency_table([{"host": "e2", "label": "after", "runs": [], "sockperf": runs}])
+    assert lines[0] == "sockperf ping-pong (latency = half the round trip)"
+    assert lines[1].split() == [
+        "client",
+        "label",
+        "server",
+        "proto",
+        "bytes",
+        "cpu",
+        "round",
+        "trips",
+        "dropped",
+        "p50",
+        "us",
+        "p99",
+        "us",
+        "p99.9",
+        "us",
+        "max",
+        "us",
+    ]
+    assert lines[3].split() == [
+        "e2",
+        "after",
+        "e1",
+        "udp",
+        "64",
+        "6",
+        "294246",
+        "0",
+        "2.5",
+        "7.2",
+        "21.0",
+        "133.3",
     ]
