@@ -50,7 +50,7 @@ class Pair:
     addresses: dict[str, str]
     workdir: Path
 
-    def play(self, step: str, extra: dict[str, Any] | None = None) -> tuple[int, str]:
+    def play(self, step: str, extra: dict[str, Any] | None = None, *options: str) -> tuple[int, str]:
         inventory = {
             "all": {"children": {"role_engine": {"hosts": {
                 name: {"ansible_connection": "containers.podman.podman", "lowlat_private_address": address,
@@ -70,7 +70,7 @@ class Pair:
         (self.workdir / f"{step}.json").write_text(json.dumps(variables))
         proc = subprocess.run(
             [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(self.workdir / "inventory.yml"),
-             "-e", f"@{self.workdir / f'{step}.json'}", str(PLAYBOOK)],
+             "-e", f"@{self.workdir / f'{step}.json'}", *options, str(PLAYBOOK)],
             env={**podman_env(), "ANSIBLE_CONFIG": str(REPO / "ansible.cfg")},
             cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
@@ -123,6 +123,13 @@ def test_ping_pong_between_the_placement_group(pair: Pair, protocol: str) -> Non
     print(
         f"{protocol}: {stats['observations']} round trips, p50 {stats['p50_us']} us, p99 {stats['p99_us']} us"
     )
+
+
+def test_check_mode_starts_nothing(pair: Pair) -> None:
+    rc, output = pair.play("check", None, "--check")
+    assert rc == 0, output
+    assert pair.result(pair.client, "check")["sockperf"] == []
+    assert pair.sockperf_processes(pair.server) == ""
 
 
 REJECTIONS = [
