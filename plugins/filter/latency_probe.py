@@ -131,11 +131,12 @@ def sockperf_stats(text: str) -> dict:
         )
     if int(observations.group(1)) == 0:
         raise LatencyParseError("sockperf recorded no round trips (is the server reachable?)")
+    dropped, avg = _SP_DROPPED.search(text), _SP_AVG.search(text)
     stats = {
         "observations": int(observations.group(1)),
-        "dropped": int(_SP_DROPPED.search(text).group(1)) if _SP_DROPPED.search(text) else None,
+        "dropped": int(dropped.group(1)) if dropped else None,
         "min_us": extremes.get("MIN"),
-        "avg_us": float(_SP_AVG.search(text).group(1)) if _SP_AVG.search(text) else None,
+        "avg_us": float(avg.group(1)) if avg else None,
         "max_us": extremes.get("MAX"),
     }
     for name, pct in PERCENTILES:

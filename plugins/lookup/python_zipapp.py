@@ -57,6 +57,7 @@ import re
 import tempfile
 import zipfile
 
+from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
@@ -116,17 +117,10 @@ class LookupModule(LookupBase):
         self.set_options(var_options=variables, direct=kwargs)
         module_utils = self.get_option("module_utils")
         interpreter = self.get_option("interpreter")
-        directory = self._local_tmp_dir()
-        results = []
-        for term in terms:
-            data = build_zipapp(term, module_utils, interpreter)
-            results.append(write_once(data, directory, os.path.basename(term)))
-        return results
-
-    @staticmethod
-    def _local_tmp_dir() -> str:
-        from ansible import constants as C
-
+        # Ansible's per-run controller temporary directory: removed when the run ends.
         directory = os.path.join(C.DEFAULT_LOCAL_TMP, "lowlat-zipapp")
         os.makedirs(directory, mode=0o700, exist_ok=True)
-        return directory
+        return [
+            write_once(build_zipapp(term, module_utils, interpreter), directory, os.path.basename(term))
+            for term in terms
+        ]

@@ -17,9 +17,9 @@ def podman_env() -> dict[str, str]:
     return {**os.environ, "CONTAINERS_CONF": str(CONTAINERS_CONF)}
 
 
-def podman(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def podman(*args: str, check: bool = True, timeout: int = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["podman", *args], env=podman_env(), check=check, capture_output=True, text=True, timeout=120
+        ["podman", *args], env=podman_env(), check=check, capture_output=True, text=True, timeout=timeout
     )
 
 

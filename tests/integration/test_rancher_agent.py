@@ -27,10 +27,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import secrets
-import shutil
 import string
 import subprocess
 import sys
@@ -45,6 +43,13 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.integration.containers import (
+    CONTAINERS_CONF,
+    missing_image_reason,
+    podman,
+    remove_container,
+    start_systemd_container,
+)
 from tests.integration.moto_server import FAKE_CREDENTIALS, MotoServer, safe_aws_env
 from tests.integration.rancher_stub.certs import StubTLS, make_tls
 
@@ -52,8 +57,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[2]
 STUB = Path(__file__).resolve().parent / "rancher_stub"
-IMAGE = "localhost/lowlat-debian:bookworm"
-CONTAINERS_CONF = REPO / "molecule" / "containers.conf"
 PORT = 9443
 SERVER = f"https://127.0.0.1:{PORT}"
 OTHER_SERVER = f"https://localhost:{PORT}"  # the same stub under another name: "another server"
@@ -94,16 +97,9 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _podman_env() -> dict[str, str]:
-    return {**os.environ, "CONTAINERS_CONF": str(CONTAINERS_CONF)}
-
-
 def _skip_reason() -> str | None:
-    podman = shutil.which("podman")
-    if podman is None:
-        return "podman is not installed"
-    if subprocess.run([podman, "image", "exists", IMAGE], env=_podman_env(), check=False).returncode != 0:
-        return f"image {IMAGE} is missing (build it with tools/images/build-base-image.sh)"
+    if reason := missing_image_reason():
+        return reason
     if not _ansible_playbook().exists():
         return "ansible-playbook is not installed next to this Python"
     return None
@@ -138,28 +134,13 @@ class Host:
     runs: dict[str, Run] = field(default_factory=dict)
 
     def podman(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            ["podman", *args], env=_podman_env(), check=check, capture_output=True, text=True, timeout=120
-        )
+        return podman(*args, check=check)
 
     def sh(self, script: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return self.podman("exec", self.name, "/bin/sh", "-c", script, check=check)
 
     def start(self) -> None:
-        self.podman(
-            "run", "-d", "--name", self.name, "--hostname", self.name, "--systemd=always",
-            "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", IMAGE, "/sbin/init",
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            state = self.podman(
-                "exec", self.name, "systemctl", "is-system-running", check=False
-            ).stdout.strip()
-            if state in ("running", "degraded"):
-                break
-            time.sleep(0.5)
-        else:
-            raise RuntimeError(f"{self.name}: systemd did not finish booting")
+        start_systemd_container(self.name)
         self.sh("mkdir -p /opt/rancher-stub")
         for src in (
             STUB / "server.py",
@@ -182,7 +163,7 @@ class Host:
             time.sleep(0.2)
 
     def remove(self) -> None:
-        self.podman("rm", "-f", "-t", "0", self.name, check=False)
+        remove_container(self.name)
 
     def jsonl(self, path: str) -> list[dict[str, Any]]:
         out = self.sh(f"cat {path} 2>/dev/null || true").stdout

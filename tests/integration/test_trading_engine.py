@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -35,13 +34,18 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.integration.containers import (
+    CONTAINERS_CONF,
+    missing_image_reason,
+    podman,
+    remove_container,
+    start_systemd_container,
+)
 from tests.integration.engine_artifacts import ENGINE, Wheel, build_broken_wheel, build_wheel
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[2]
-IMAGE = "localhost/lowlat-debian:bookworm"
-CONTAINERS_CONF = REPO / "molecule" / "containers.conf"
 SHAPE = "c5n.9xlarge"
 FIXTURE_ROOT = f"/opt/lowlat-fixture/{SHAPE}"
 HTTP_PORT = 8000  # the sims container's artifact server
@@ -106,28 +110,16 @@ RECAP_RE = re.compile(
 TASK_TIME_RE = re.compile(r"^(?P<task>.+?) -+ (?P<seconds>[0-9.]+)s$", re.M)
 
 
-def _podman_env() -> dict[str, str]:
-    return {**os.environ, "CONTAINERS_CONF": str(CONTAINERS_CONF)}
-
-
 def _ansible_playbook() -> Path:
     return Path(sys.executable).with_name("ansible-playbook")
 
 
 def _skip_reason() -> str | None:
-    if shutil.which("podman") is None:
-        return "podman is not installed"
-    if subprocess.run(["podman", "image", "exists", IMAGE], env=_podman_env(), check=False).returncode:
-        return f"image {IMAGE} is missing (build it with tools/images/build-base-image.sh)"
+    if reason := missing_image_reason():
+        return reason
     if not _ansible_playbook().exists():
         return "ansible-playbook is not installed next to this Python"
     return None
-
-
-def podman(*args: str, check: bool = True, timeout: int = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["podman", *args], env=_podman_env(), check=check, capture_output=True, text=True, timeout=timeout
-    )
 
 
 @dataclass
@@ -138,25 +130,14 @@ class Container:
         return podman("exec", self.name, "/bin/sh", "-c", script, check=check)
 
     def start(self) -> None:
-        podman(
-            "run", "-d", "--name", self.name, "--hostname", self.name, "--systemd=always",
-            "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", IMAGE, "/sbin/init",
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while self.sh("systemctl is-system-running", check=False).stdout.strip() not in (
-            "running",
-            "degraded",
-        ):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.name}: systemd did not finish booting")
-            time.sleep(0.5)
+        start_systemd_container(self.name)
 
     @property
     def ip(self) -> str:
         return podman("inspect", "-f", "{{.NetworkSettings.IPAddress}}", self.name).stdout.strip()
 
     def remove(self) -> None:
-        podman("rm", "-f", "-t", "0", self.name, check=False)
+        remove_container(self.name)
 
     def http_get(self, url: str) -> tuple[int, str]:
         """GET from inside the container (status -1 when nothing answers)."""

@@ -23,6 +23,19 @@ def zipapp(tmp_path):
     return path
 
 
+def run_isolated(archive: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run an archive with `python -I` from a directory without the repository: only the archive
+    can provide the code."""
+    return subprocess.run(
+        [sys.executable, "-I", str(archive), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        cwd=cwd,
+    )
+
+
 def test_same_inputs_give_the_same_bytes(tmp_path):
     first = build_zipapp(str(CLI), MODULE_UTILS)
     os.utime(CLI)  # a newer mtime must not show in the archive
@@ -59,15 +72,7 @@ def test_bad_names_and_missing_files_are_refused(tmp_path):
 
 
 def test_zipapp_self_test_imports_from_itself(zipapp, tmp_path):
-    # A clean environment and a cwd without the repository: only the archive can provide the code.
-    result = subprocess.run(
-        [sys.executable, "-I", str(zipapp), "--self-test"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-        cwd=tmp_path,
-    )
+    result = run_isolated(zipapp, "--self-test", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("lowlat-irq-pin ok:")
     assert str(zipapp) in result.stdout
@@ -75,14 +80,7 @@ def test_zipapp_self_test_imports_from_itself(zipapp, tmp_path):
 
 def test_zipapp_missing_a_module_fails_clearly(tmp_path):
     broken = Path(write_once(build_zipapp(str(CLI), MODULE_UTILS[:-1]), str(tmp_path), "broken"))
-    result = subprocess.run(
-        [sys.executable, "-I", str(broken), "--self-test"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-        cwd=tmp_path,
-    )
+    result = run_isolated(broken, "--self-test", cwd=tmp_path)
     assert result.returncode == 1
     assert "cannot import the collection's module_utils from the zipapp" in result.stderr
 
@@ -95,14 +93,7 @@ def test_zipapp_pins_a_fixture_tree(zipapp, shape_root, tmp_path):
             {"apply": True, "root": root, "nic": "eth0", "irq_cpus": "1,19", "housekeeping_cpus": "0,18"}
         )
     )
-    result = subprocess.run(
-        [sys.executable, "-I", str(zipapp), "--config", str(config), "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-        cwd=tmp_path,
-    )
+    result = run_isolated(zipapp, "--config", str(config), "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert [q["wanted"] for q in json.loads(result.stdout)["queues"][:2]] == ["1", "19"]
     assert Path(root, "proc/irq/25/smp_affinity_list").read_text().strip() == "1"
