@@ -8,13 +8,35 @@ export ANSIBLE_CONFIG="$PWD/ansible.cfg"
 export CONTAINERS_CONF="$PWD/molecule/containers.conf"
 export MOLECULE_GLOB='molecule/*/molecule.yml'
 
+# Each stage's output is also kept in .cache/test-logs/STAGE.log: when a stage fails, the lines
+# that say why (pytest's FAILED/E lines, Ansible's fatal: lines) are repeated at the very end,
+# where a CI log's tail shows them.
+LOG_DIR="$PWD/.cache/test-logs"
+mkdir -p "$LOG_DIR"
 declare -a timings=()
 stage() {  # stage NAME COMMAND...
   local name=$1; shift
-  local start=$SECONDS
+  local start=$SECONDS log rc
+  log="$LOG_DIR/${name//[^A-Za-z0-9_.-]/-}.log"
   echo "==> $name"
-  "$@"
+  set +e
+  (set -e; "$@") 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  set -e
   timings+=("$(printf '%-14s %5ss' "$name" $((SECONDS - start)))")
+  if ((rc != 0)); then
+    failure_digest "$name" "$rc" "$log"
+    exit "$rc"
+  fi
+}
+
+failure_digest() {  # failure_digest STAGE RC LOG
+  echo "==> stage timings"
+  printf '%s\n' "${timings[@]}"
+  echo "==> FAILED: stage $1 (exit $2); full output in $3"
+  echo "==> why (pytest FAILED/ERROR and E lines, Ansible fatal/failed lines, from that output):"
+  grep -a -E '^(FAILED|ERROR) |^E   |fatal: \[|^failed: \[|FAILED! =>|^[A-Za-z]*Error: |ERROR   ' "$3" \
+    | sed 's/\x1b\[[0-9;]*m//g' | cut -c1-400 | tail -n 80 || true
 }
 
 lint() {

@@ -133,6 +133,24 @@ for cpu in range(os.cpu_count()):
 """
 
 
+def _fire_every_queue(host) -> None:
+    """UDP flows in from the VM's namespace (RX, spread over the queues by hash) and frames out
+    from every CPU (TX): every queue IRQ fires at least once."""
+    subprocess.run(
+        [sys.executable, str(REPO / "tools/vm/vm.py"), "nic-traffic", "--name", VM_NAME],
+        check=True,
+        timeout=60,
+    )
+    host.run_test("python3 -c %s", TX_EVERY_QUEUE)
+
+
+# On x86 without interrupt remapping an MSI moves when it next fires, and a move still in
+# progress (virtio_net spreading its queues at probe) makes the next one wait for one more
+# interrupt. A burst gives each queue as few as one interrupt (NAPI polls the rest), so a
+# live NIC's steady traffic is stood in for by a few bursts, until every queue has settled.
+TRAFFIC_ROUNDS = 5
+
+
 def test_nic_queue_irqs_are_on_the_irq_cpus(host, plan):
     irq_cpus = cpus(plan["irq"])
     queue_irqs = [int(n) for n in plan["nic"]["queue_irqs"]]
@@ -140,24 +158,23 @@ def test_nic_queue_irqs_are_on_the_irq_cpus(host, plan):
     # What the boot-time unit asked for.
     for irq in queue_irqs:
         assert _requested(host, irq) <= irq_cpus, f"IRQ {irq} requested on {_requested(host, irq)}"
-    # On x86 without interrupt remapping an MSI moves when it next fires; the trading NIC is
-    # idle here (its tap leads nowhere), so make every queue fire: UDP flows in from the VM's
-    # namespace (RX, spread over the queues by hash) and frames out from every CPU (TX).
+    # The trading NIC is idle here (its tap leads nowhere): make every queue fire.
     before = _counts(host, queue_irqs)
-    subprocess.run(
-        [sys.executable, str(REPO / "tools/vm/vm.py"), "nic-traffic", "--name", VM_NAME],
-        check=True,
-        timeout=60,
-    )
-    host.run_test("python3 -c %s", TX_EVERY_QUEUE)
+    for _ in range(TRAFFIC_ROUNDS):
+        _fire_every_queue(host)
+        placed = {irq: _effective(host, irq) for irq in queue_irqs}
+        if all(effective and effective <= irq_cpus for effective in placed.values()):
+            break
     after = _counts(host, queue_irqs)
     silent = [irq for irq in queue_irqs if after[irq] == before[irq]]
     assert not silent, f"queue IRQs that did not fire: {silent}"
-    placed = {irq: _effective(host, irq) for irq in queue_irqs}
     table = host.file("/proc/interrupts").content_string
     names = dict(re.findall(r"^\s*(\d+):.*\s(virtio\d+-(?:input|output)\.\d+)\s*$", table, re.MULTILINE))
     for irq, effective in placed.items():
-        assert effective and effective <= irq_cpus, f"IRQ {irq} ({names.get(str(irq))}) on {effective}"
+        fired = after[irq] - before[irq]
+        assert effective and effective <= irq_cpus, (
+            f"IRQ {irq} ({names.get(str(irq))}) on {effective} after firing {fired} times"
+        )
     # spread: queue pairs use both IRQ CPUs, not one
     assert set().union(*placed.values()) == irq_cpus
 
