@@ -602,12 +602,41 @@ def test_market_data_feed_flows_from_market_data_tier_to_engine_tier_over_udp():
     assert egress["ip_protocol"] == "udp"
 
 
+def _rule_protocols(rule: dict[str, Any]) -> set[str]:
+    """A rule's protocols: its literal ip_protocol, or the literal list its for_each walks."""
+    if rule["ip_protocol"] != "${each.key}":
+        return {rule["ip_protocol"]}
+    return set(re.findall(r'"([a-z0-9-]+)"', rule["for_each"]))
+
+
 def test_egress_rules_name_protocol_and_ports():
     for name, rule in _security_group_rules(module("network"), "egress").items():
-        assert rule["ip_protocol"] in ("tcp", "udp"), f"egress rule {name} allows every protocol"
+        protocols = _rule_protocols(rule)
+        assert protocols and protocols <= {"tcp", "udp"}, f"egress rule {name} allows every protocol"
         assert "from_port" in rule and "to_port" in rule, name
         if rule.get("cidr_ipv4") in OPEN_CIDRS:
             assert rule["from_port"] == rule["to_port"] == 443, f"{name}: only HTTPS may leave for anywhere"
+
+
+def test_latency_probe_port_is_open_between_engines_only_when_set():
+    config = module("network")
+    assert config.variables["latency_probe_port"]["default"] is None
+    for direction, name in (
+        ("ingress", "engine_from_engine_latency_probe"),
+        ("egress", "engine_to_engine_latency_probe"),
+    ):
+        rule = config.resources[(f"aws_vpc_security_group_{direction}_rule", name)]
+        # No rule at all while the port is null; UDP and TCP on that one port when it is set.
+        assert rule["for_each"].startswith("${toset(var.latency_probe_port == null ? [] : "), name
+        assert _rule_protocols(rule) == {"udp", "tcp"}, name
+        assert rule["from_port"] == rule["to_port"] == "${var.latency_probe_port}", name
+        assert rule["security_group_id"] == "${aws_security_group.engine.id}", name
+        assert rule["referenced_security_group_id"] == "${aws_security_group.engine.id}", name
+        assert not {"cidr_ipv4", "cidr_ipv6", "prefix_list_id"} & set(rule), name
+    for env in ENV_DIRS:
+        network = load_config(env).modules["network"]
+        assert network["latency_probe_port"] == "${var.latency_probe_port}", env.name
+        assert load_config(env).variables["latency_probe_port"]["default"] is None, env.name
 
 
 # --------------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ module "network" {
   venue_cidrs              = var.venue_cidrs
   venue_tcp_ports          = var.venue_tcp_ports
   ops_cidrs                = var.ops_cidrs
+  latency_probe_port       = var.latency_probe_port
 }
 
 module "hosts" {

@@ -137,6 +137,12 @@ variable "ops_cidrs" {
   default     = []
 }
 
+variable "latency_probe_port" {
+  type        = number
+  description = "sockperf latency probe port opened between engines (UDP and TCP) while the probe runs; null = closed."
+  default     = null
+}
+
 variable "direct_connect_gateway_id" {
   type        = string
   description = "Direct Connect gateway of the primary venue path; null when there is none yet."

@@ -177,6 +177,32 @@ resource "aws_vpc_security_group_ingress_rule" "engine_from_market_data" {
 }
 
 ################################################################################
+# Latency probe between engines (optional): sockperf ping-pong inside the placement group
+################################################################################
+
+resource "aws_vpc_security_group_ingress_rule" "engine_from_engine_latency_probe" {
+  for_each = toset(var.latency_probe_port == null ? [] : ["udp", "tcp"])
+
+  security_group_id            = aws_security_group.engine.id
+  description                  = "sockperf latency probe from another engine (${each.key})"
+  ip_protocol                  = each.key
+  from_port                    = var.latency_probe_port
+  to_port                      = var.latency_probe_port
+  referenced_security_group_id = aws_security_group.engine.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "engine_to_engine_latency_probe" {
+  for_each = toset(var.latency_probe_port == null ? [] : ["udp", "tcp"])
+
+  security_group_id            = aws_security_group.engine.id
+  description                  = "sockperf latency probe to another engine (${each.key})"
+  ip_protocol                  = each.key
+  from_port                    = var.latency_probe_port
+  to_port                      = var.latency_probe_port
+  referenced_security_group_id = aws_security_group.engine.id
+}
+
+################################################################################
 # Order entry: engines -> venues
 ################################################################################
 

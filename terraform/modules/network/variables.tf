@@ -103,6 +103,22 @@ variable "market_data_udp_ports" {
   }
 }
 
+variable "latency_probe_port" {
+  type        = number
+  description = "Port of the sockperf latency probe (playbooks/latency_probe.yml, latency_probe_sockperf_port) opened between engines over UDP and TCP, for the probe's window. null = closed."
+  default     = null
+
+  validation {
+    # coalesce: comparisons on null fail, and Terraform evaluates both sides of || and ?:.
+    condition = (
+      coalesce(var.latency_probe_port, 1024) >= 1024 &&
+      coalesce(var.latency_probe_port, 1024) <= 65535 &&
+      floor(coalesce(var.latency_probe_port, 1024)) == coalesce(var.latency_probe_port, 1024)
+    )
+    error_message = "latency_probe_port must be null or a whole port number inside 1024-65535."
+  }
+}
+
 variable "market_data_source_cidrs" {
   type        = list(string)
   description = "Venue networks (reached through the transit gateway) that send the raw feed to the market data tier."
