@@ -30,9 +30,13 @@ stage() {  # stage NAME COMMAND...
   fi
 }
 
-failure_digest() {  # failure_digest STAGE RC LOG
+print_timings() {
   echo "==> stage timings"
   printf '%s\n' "${timings[@]}"
+}
+
+failure_digest() {  # failure_digest STAGE RC LOG
+  print_timings
   echo "==> FAILED: stage $1 (exit $2); full output in $3"
   echo "==> why (pytest FAILED/ERROR and E lines, Ansible fatal/failed lines, from that output):"
   grep -a -E '^(FAILED|ERROR) |^E   |fatal: \[|^failed: \[|FAILED! =>|^[A-Za-z]*Error: |ERROR   ' "$3" \
@@ -113,5 +117,4 @@ case "$what" in
   *) echo "usage: $0 lint|ansible-doc|unit|integration|engine|molecule|molecule-kernel|lab|all" >&2; exit 2 ;;
 esac
 
-echo "==> stage timings"
-printf '%s\n' "${timings[@]}"
+print_timings

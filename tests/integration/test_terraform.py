@@ -602,16 +602,23 @@ def test_market_data_feed_flows_from_market_data_tier_to_engine_tier_over_udp():
     assert egress["ip_protocol"] == "udp"
 
 
-def _rule_protocols(rule: dict[str, Any]) -> set[str]:
+def _for_each(config: Config, rule: dict[str, Any]) -> str:
+    """A rule's for_each expression, with a `local.X` reference replaced by that local's value."""
+    local = re.fullmatch(r"\$\{local\.(\w+)\}", rule["for_each"])
+    return config.locals[local.group(1)] if local else rule["for_each"]
+
+
+def _rule_protocols(config: Config, rule: dict[str, Any]) -> set[str]:
     """A rule's protocols: its literal ip_protocol, or the literal list its for_each walks."""
     if rule["ip_protocol"] != "${each.key}":
         return {rule["ip_protocol"]}
-    return set(re.findall(r'"([a-z0-9-]+)"', rule["for_each"]))
+    return set(re.findall(r'"([a-z0-9-]+)"', _for_each(config, rule)))
 
 
 def test_egress_rules_name_protocol_and_ports():
-    for name, rule in _security_group_rules(module("network"), "egress").items():
-        protocols = _rule_protocols(rule)
+    config = module("network")
+    for name, rule in _security_group_rules(config, "egress").items():
+        protocols = _rule_protocols(config, rule)
         assert protocols and protocols <= {"tcp", "udp"}, f"egress rule {name} allows every protocol"
         assert "from_port" in rule and "to_port" in rule, name
         if rule.get("cidr_ipv4") in OPEN_CIDRS:
@@ -627,8 +634,8 @@ def test_latency_probe_port_is_open_between_engines_only_when_set():
     ):
         rule = config.resources[(f"aws_vpc_security_group_{direction}_rule", name)]
         # No rule at all while the port is null; UDP and TCP on that one port when it is set.
-        assert rule["for_each"].startswith("${toset(var.latency_probe_port == null ? [] : "), name
-        assert _rule_protocols(rule) == {"udp", "tcp"}, name
+        assert _for_each(config, rule).startswith("${toset(var.latency_probe_port == null ? [] : "), name
+        assert _rule_protocols(config, rule) == {"udp", "tcp"}, name
         assert rule["from_port"] == rule["to_port"] == "${var.latency_probe_port}", name
         assert rule["security_group_id"] == "${aws_security_group.engine.id}", name
         assert rule["referenced_security_group_id"] == "${aws_security_group.engine.id}", name

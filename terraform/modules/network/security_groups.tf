@@ -30,6 +30,9 @@ locals {
     "${pair[0]}-${pair[1]}" => { cidr = pair[0], port = pair[1] }
   }
 
+  # No probe rule at all while the port is null; UDP and TCP on that one port when it is set.
+  latency_probe_protocols = toset(var.latency_probe_port == null ? [] : ["udp", "tcp"])
+
   ops_web = {
     for pair in setproduct(var.ops_cidrs, var.monitoring_web_ports) :
     "${pair[0]}-${pair[1]}" => { cidr = pair[0], port = pair[1] }
@@ -181,7 +184,7 @@ resource "aws_vpc_security_group_ingress_rule" "engine_from_market_data" {
 ################################################################################
 
 resource "aws_vpc_security_group_ingress_rule" "engine_from_engine_latency_probe" {
-  for_each = toset(var.latency_probe_port == null ? [] : ["udp", "tcp"])
+  for_each = local.latency_probe_protocols
 
   security_group_id            = aws_security_group.engine.id
   description                  = "sockperf latency probe from another engine (${each.key})"
@@ -192,7 +195,7 @@ resource "aws_vpc_security_group_ingress_rule" "engine_from_engine_latency_probe
 }
 
 resource "aws_vpc_security_group_egress_rule" "engine_to_engine_latency_probe" {
-  for_each = toset(var.latency_probe_port == null ? [] : ["udp", "tcp"])
+  for_each = local.latency_probe_protocols
 
   security_group_id            = aws_security_group.engine.id
   description                  = "sockperf latency probe to another engine (${each.key})"
