@@ -130,6 +130,7 @@ EOF
 
 up() {
   local t0=$SECONDS
+  tools/check-programs.sh
   tools/images/build-base-image.sh
   mkdir -p "$STATE"
   local entry rest

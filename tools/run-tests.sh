@@ -7,6 +7,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 export ANSIBLE_CONFIG="$PWD/ansible.cfg"
 export CONTAINERS_CONF="$PWD/molecule/containers.conf"
 export MOLECULE_GLOB='molecule/*/molecule.yml'
+tools/check-programs.sh  # every declared program (tools/required-programs.tsv) is there, or stop now
 
 # Each stage's output is also kept in .cache/test-logs/STAGE.log: when a stage fails, the lines
 # that say why (pytest's FAILED/E lines, Ansible's fatal: lines) are repeated at the very end,
