@@ -202,9 +202,12 @@ def serve(port: int) -> None:
 class MotoServer:
     """Start/stop the server process; reset moto, read counters, inject faults, switch auth."""
 
-    def __init__(self, log_path: Path | None = None, load_default_amis: bool = False) -> None:
+    def __init__(
+        self, log_path: Path | None = None, load_default_amis: bool = False, settings: dict[str, str] | None = None
+    ) -> None:
         self.log_path = log_path
         self.load_default_amis = load_default_amis
+        self.settings = settings or {}  # extra MOTO_* settings, e.g. MOTO_IAM_LOAD_MANAGED_POLICIES
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
 
@@ -216,6 +219,7 @@ class MotoServer:
         env = safe_aws_env()
         # No default AMIs: moto's per-instance AMI lookup otherwise scans thousands of images.
         env["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "true" if self.load_default_amis else "false"
+        env.update(self.settings)
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         try:
             self.proc = subprocess.Popen(
