@@ -203,7 +203,10 @@ class MotoServer:
     """Start/stop the server process; reset moto, read counters, inject faults, switch auth."""
 
     def __init__(
-        self, log_path: Path | None = None, load_default_amis: bool = False, settings: dict[str, str] | None = None
+        self,
+        log_path: Path | None = None,
+        load_default_amis: bool = False,
+        settings: dict[str, str] | None = None,
     ) -> None:
         self.log_path = log_path
         self.load_default_amis = load_default_amis
