@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the test suite, or one part of it: lint | ansible-doc | unit | integration |
+# Run the test suite, or one part of it: lint | ansible-doc | unit | integration | terraform |
 # engine | molecule | molecule-kernel | lab | all. Prints each stage's wall time at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +31,44 @@ stage() {  # stage NAME COMMAND...
   fi
 }
 
+# A stage that runs in the background while the foreground stages go on (the machine has two
+# cores and the pytest stages use one): its output goes to its log and is shown when it is
+# awaited; a failure stops the run then.
+declare -A bg_pids=() bg_starts=()
+stage_bg() {  # stage_bg NAME COMMAND...
+  local name=$1; shift
+  local log="$LOG_DIR/${name//[^A-Za-z0-9_.-]/-}.log"
+  echo "==> $name (in the background; its output follows when it ends)"
+  (set -e; "$@") >"$log" 2>&1 &
+  bg_pids[$name]=$!
+  bg_starts[$name]=$SECONDS
+}
+stage_wait() {  # stage_wait NAME
+  local name=$1 rc=0
+  local log="$LOG_DIR/${name//[^A-Za-z0-9_.-]/-}.log"
+  wait "${bg_pids[$name]}" || rc=$?
+  echo "==> $name (background) output:"
+  cat "$log"
+  timings+=("$(printf '%-14s %5ss (background)' "$name" $((SECONDS - bg_starts[$name])))")
+  if ((rc != 0)); then
+    failure_digest "$name" "$rc" "$log"
+    exit "$rc"
+  fi
+}
+# A failing foreground stage exits the script: stop a background stage with it. SIGINT, so that
+# pytest runs its fixtures' teardown (moto servers stopped, applied environments destroyed).
+stop_background() {
+  local name pid
+  for name in "${!bg_pids[@]}"; do
+    pid=${bg_pids[$name]}
+    kill -0 "$pid" 2>/dev/null || continue
+    echo "==> stopping background stage $name"
+    pkill -INT -P "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+}
+trap stop_background EXIT
+
 print_timings() {
   echo "==> stage timings"
   printf '%s\n' "${timings[@]}"
@@ -49,8 +87,8 @@ lint() {
   ruff format --check plugins tests tools benchmarks molecule $( [[ -d engine ]] && echo engine )
   yamllint -s .
   ansible-lint --offline -q
-  # checkov runs in the integration stage (tests/integration/test_terraform.py), which asserts zero
-  # failed checks and a written reason for every skip, for the defaults and the prod example values.
+  # checkov runs in the terraform stage (tests/terraform): on the source, with a written reason for
+  # every skip, and on each environment's plan JSON; zero failed checks.
 }
 
 ansible_doc() {
@@ -69,6 +107,9 @@ ansible_doc() {
 has_tests() { find "$1" -name 'test_*.py' 2>/dev/null | grep -q .; }
 unit() { pytest -q tests/unit tests/modules "${PYTEST_ARGS[@]}"; }
 integration() { pytest -q tests/integration "${PYTEST_ARGS[@]}"; }
+# fmt, validate, every module's `terraform test`, the source checks and checkov, and plan, apply
+# and destroy of every environment against moto on 127.0.0.1 (tools/tf.sh).
+terraform_tests() { pytest -q tests/terraform "${PYTEST_ARGS[@]}"; }
 engine() { pytest -q engine/tests "${PYTEST_ARGS[@]}"; }
 # The lab smoke test brings the whole lab up (tools/lab.sh up), checks it and tears it down.
 lab_smoke() { pytest -q -s tests/lab "${PYTEST_ARGS[@]}"; }
@@ -97,6 +138,7 @@ case "$what" in
     stage base-image tools/images/build-base-image.sh
     stage integration integration
     ;;
+  terraform) stage terraform terraform_tests ;;
   engine) stage engine engine ;;
   molecule) molecule_all ;;
   molecule-kernel) stage molecule:kernel molecule test -s kernel ;;
@@ -104,6 +146,7 @@ case "$what" in
   all)
     # The whole suite on a set-up machine: a test that would skip (image or tool missing) fails.
     export LOWLAT_STRICT_SKIPS=1
+    stage_bg terraform terraform_tests
     stage lint lint
     stage ansible-doc ansible_doc
     stage unit unit
@@ -112,10 +155,11 @@ case "$what" in
     stage base-image tools/images/build-base-image.sh
     if has_tests tests/integration; then stage integration integration; fi
     if has_tests engine/tests; then stage engine engine; fi
+    stage_wait terraform
     molecule_all
     stage lab lab_smoke
     ;;
-  *) echo "usage: $0 lint|ansible-doc|unit|integration|engine|molecule|molecule-kernel|lab|all" >&2; exit 2 ;;
+  *) echo "usage: $0 lint|ansible-doc|unit|integration|terraform|engine|molecule|molecule-kernel|lab|all" >&2; exit 2 ;;
 esac
 
 print_timings

@@ -1,66 +1,43 @@
+# The prod environment: one call of the stack module. What makes it prod is written here;
+# what belongs to the account (AMI, secrets, networks) comes from terraform.tfvars.
+
 locals {
-  env  = "prod"
-  name = "lowlat-${local.env}"
+  env = "prod"
 
-  # Security group tier of each host role: order gateways ("venue") sit with the engines.
-  role_tier = {
-    engine     = "engine"
-    venue      = "engine"
-    feed       = "market_data"
-    monitoring = "monitoring"
+  # Subnet CIDRs by availability zone letter, so a change of region needs no edit here.
+  subnet_cidrs = {
+    a = { public_cidr = "10.50.0.0/24", private_cidr = "10.50.16.0/20" }
+    b = { public_cidr = "10.50.1.0/24", private_cidr = "10.50.32.0/20" }
+    c = { public_cidr = "10.50.2.0/24", private_cidr = "10.50.48.0/20" }
   }
-
-  onprem_cidrs = distinct(concat(var.market_data_source_cidrs, var.venue_cidrs, var.ops_cidrs))
 }
 
-module "network" {
-  source = "../../modules/network"
+module "stack" {
+  source = "../../modules/stack"
 
-  name       = local.name
-  cidr_block = var.vpc_cidr
-  subnets    = var.subnets
+  env                    = local.env
+  termination_protection = true
+  cluster                = var.cluster
+
+  vpc_cidr   = "10.50.0.0/16"
+  subnets    = { for letter, cidrs in local.subnet_cidrs : "${var.region}${letter}" => cidrs }
+  trading_az = "${var.region}a"
+
+  ami_id              = var.ami_id
+  verify_ami          = var.verify_ami
+  host_groups         = var.host_groups
+  host_secret_arns    = var.host_secret_arns
+  kms_key_admin_arns  = var.kms_key_admin_arns
+  detailed_monitoring = var.detailed_monitoring
 
   market_data_source_cidrs = var.market_data_source_cidrs
   venue_cidrs              = var.venue_cidrs
   venue_tcp_ports          = var.venue_tcp_ports
   ops_cidrs                = var.ops_cidrs
   latency_probe_port       = var.latency_probe_port
-}
 
-module "hosts" {
-  source   = "../../modules/trading_hosts"
-  for_each = var.host_groups
-
-  name    = local.name
-  role    = each.key
-  env     = local.env
-  cluster = var.cluster
-
-  instance_type      = each.value.instance_type
-  instance_count     = each.value.instances
-  ami_id             = var.ami_id
-  subnet_id          = module.network.private_subnet_ids[var.trading_az]
-  security_group_ids = [module.network.security_group_ids[local.role_tier[each.key]]]
-
-  host_secret_arn    = var.host_secret_arns[each.key]
-  kms_key_admin_arns = var.kms_key_admin_arns
-
-  termination_protection = true
-}
-
-module "connectivity" {
-  source = "../../modules/connectivity"
-
-  name            = local.name
-  vpc_id          = module.network.vpc_id
-  subnet_ids      = values(module.network.private_subnet_ids)
-  route_table_ids = module.network.private_route_table_ids
-  onprem_cidrs    = local.onprem_cidrs
-
-  direct_connect_gateway_id       = var.direct_connect_gateway_id
-  direct_connect_allowed_prefixes = [var.vpc_cidr]
-
-  enable_vpn_backup        = var.enable_vpn_backup
-  customer_gateway_ip      = var.customer_gateway_ip
-  customer_gateway_bgp_asn = var.customer_gateway_bgp_asn
+  direct_connect_gateway_id = var.direct_connect_gateway_id
+  enable_vpn_backup         = var.enable_vpn_backup
+  customer_gateway_ip       = var.customer_gateway_ip
+  customer_gateway_bgp_asn  = var.customer_gateway_bgp_asn
 }

@@ -1,12 +1,9 @@
+# Inputs that belong to the account and the venues; their checks live in modules/stack.
+
 variable "region" {
   type        = string
   description = "AWS region of the environment."
   default     = "eu-west-2"
-
-  validation {
-    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
-    error_message = "region must be an AWS region name such as eu-west-2."
-  }
 }
 
 variable "aws_account_id" {
@@ -23,96 +20,50 @@ variable "cluster" {
   type        = string
   description = "Trading cluster name (lowlat:cluster tag)."
   default     = "ldn1"
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{0,30}$", var.cluster))
-    error_message = "cluster must be up to 31 lower-case letters, digits or dashes, starting with a letter."
-  }
-}
-
-variable "vpc_cidr" {
-  type        = string
-  description = "IPv4 CIDR block of the VPC."
-  default     = "10.50.0.0/16"
-
-  validation {
-    condition     = can(cidrhost(var.vpc_cidr, 0))
-    error_message = "vpc_cidr must be a valid IPv4 CIDR."
-  }
-}
-
-variable "subnets" {
-  type = map(object({
-    public_cidr  = string
-    private_cidr = string
-  }))
-  description = "Subnet CIDRs keyed by availability zone (at least two)."
-  default = {
-    "eu-west-2a" = { public_cidr = "10.50.0.0/24", private_cidr = "10.50.16.0/20" }
-    "eu-west-2b" = { public_cidr = "10.50.1.0/24", private_cidr = "10.50.32.0/20" }
-    "eu-west-2c" = { public_cidr = "10.50.2.0/24", private_cidr = "10.50.48.0/20" }
-  }
-
-  validation {
-    condition     = length(var.subnets) >= 2
-    error_message = "subnets must cover at least two availability zones."
-  }
-}
-
-variable "trading_az" {
-  type        = string
-  description = "Availability zone (a key of subnets) of the cluster placement groups; pick the one closest to the venues."
-  default     = "eu-west-2a"
-
-  validation {
-    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9][a-z]$", var.trading_az))
-    error_message = "trading_az must be an availability zone name such as eu-west-2a."
-  }
 }
 
 variable "ami_id" {
   type        = string
-  description = "ENA-enabled x86_64 AMI of the hosts (a pinned, tested image; never \"latest\")."
+  description = "ENA-enabled x86_64 AMI of the hosts (a pinned, tested image)."
+}
 
-  validation {
-    condition     = can(regex("^ami-[0-9a-f]{8,17}$", var.ami_id))
-    error_message = "ami_id must look like ami-0123456789abcdef0."
-  }
+variable "verify_ami" {
+  type        = bool
+  description = "Refuse an AMI without ENA or not x86_64 before launch; off only against an emulator."
+  default     = true
 }
 
 variable "host_groups" {
   type = map(object({
-    instance_type = string
-    instances     = number
+    instance_type        = string
+    instances            = number
+    threads_per_core     = optional(number)
+    placement_group_name = optional(string)
   }))
-  description = "Hosts per role (engine, feed, venue, monitoring); each role gets its own cluster placement group."
+  description = "Hosts per role (engine, feed, venue, monitoring); see modules/stack."
   default = {
     engine     = { instance_type = "c5n.18xlarge", instances = 2 }
     feed       = { instance_type = "c5n.18xlarge", instances = 2 }
     venue      = { instance_type = "c5n.18xlarge", instances = 1 }
     monitoring = { instance_type = "c5n.2xlarge", instances = 1 }
   }
-
-  validation {
-    condition     = alltrue([for role in keys(var.host_groups) : contains(["engine", "feed", "venue", "monitoring"], role)])
-    error_message = "host_groups keys must be roles: engine, feed, venue, monitoring."
-  }
 }
 
 variable "host_secret_arns" {
   type        = map(string)
-  description = "Secrets Manager secret ARN per role in host_groups; each role's hosts may read only their own."
-
-  validation {
-    condition     = alltrue([for arn in values(var.host_secret_arns) : can(regex("^arn:aws[a-z-]*:secretsmanager:", arn))])
-    error_message = "host_secret_arns values must be Secrets Manager ARNs."
-  }
+  description = "Secrets Manager secret ARN per role in host_groups."
 }
 
 variable "kms_key_admin_arns" {
   type        = list(string)
   description = "IAM roles that administer the hosts' EBS keys."
   default     = []
+}
+
+variable "detailed_monitoring" {
+  type        = bool
+  description = "CloudWatch detailed monitoring of the hosts."
+  default     = true
 }
 
 variable "market_data_source_cidrs" {
@@ -141,8 +92,14 @@ variable "ops_cidrs" {
 
 variable "latency_probe_port" {
   type        = number
-  description = "sockperf latency probe port opened between engines (UDP and TCP) while the probe runs; null = closed."
+  description = "sockperf port opened between engines while the latency probe runs; null = closed."
   default     = null
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Extra tags on every resource (provider default_tags)."
+  default     = {}
 }
 
 variable "direct_connect_gateway_id" {
@@ -167,10 +124,4 @@ variable "customer_gateway_bgp_asn" {
   type        = number
   description = "BGP ASN of the on-premises VPN device."
   default     = 65000
-}
-
-variable "tags" {
-  type        = map(string)
-  description = "Extra tags applied to every resource through the provider's default_tags."
-  default     = {}
 }

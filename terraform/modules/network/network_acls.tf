@@ -1,15 +1,25 @@
 # Subnet-level guard rail under the security groups. NACLs are stateless, so every allowed
 # conversation needs a rule each way; port-level least privilege is left to the security groups.
 #
-# Rule numbers: 100 = inside the VPC, 200+ = internet through NAT, 300+ = transit gateway networks.
+# Rule numbers: 100 = inside the VPC, 200+ = internet through NAT (250+ the upper ephemeral range),
+# 300+ = transit gateway networks.
 
 locals {
   # Return traffic of outbound HTTPS arrives on an ephemeral port (NAT gateways use 1024-65535).
-  internet_return = {
-    for i, cidr in var.https_egress_cidrs : "return-${i}" => {
-      rule_number = 200 + i, protocol = "tcp", cidr = cidr, from_port = 1024, to_port = 65535
-    }
-  }
+  # NACLs cannot match source ports, so the range is split around 3389 (RDP): nothing may reach
+  # that port from the internet even as a "reply".
+  internet_return = merge(
+    {
+      for i, cidr in var.https_egress_cidrs : "return-${i}" => {
+        rule_number = 200 + i, protocol = "tcp", cidr = cidr, from_port = 1024, to_port = 3388
+      }
+    },
+    {
+      for i, cidr in var.https_egress_cidrs : "return-high-${i}" => {
+        rule_number = 250 + i, protocol = "tcp", cidr = cidr, from_port = 3390, to_port = 65535
+      }
+    },
+  )
 
   internet_https = {
     for i, cidr in var.https_egress_cidrs : "https-${i}" => {
@@ -50,8 +60,6 @@ resource "aws_network_acl" "public" {
 resource "aws_network_acl_rule" "public" {
   for_each = local.public_nacl_rules
 
-  # NACLs cannot match source ports, so replies to outbound HTTPS need the whole ephemeral range
-  # (it spans 3389); nothing in these subnets listens there and the security groups admit no such port.
   network_acl_id = aws_network_acl.public.id
   rule_number    = each.value.rule_number
   egress         = each.value.egress

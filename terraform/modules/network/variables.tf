@@ -183,6 +183,11 @@ variable "https_egress_cidrs" {
     condition     = alltrue([for c in var.https_egress_cidrs : can(cidrhost(c, 0))])
     error_message = "https_egress_cidrs must be valid IPv4 CIDRs."
   }
+
+  validation {
+    condition     = length(var.https_egress_cidrs) <= 50
+    error_message = "https_egress_cidrs takes at most 50 CIDRs (each needs NACL rule numbers 200-249 and 250-299); summarise them."
+  }
 }
 
 variable "tags" {

@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.5"
+  required_version = ">= 1.9" # terraform test with mock_provider needs 1.7, cross-variable validations 1.9
 
   required_providers {
     aws = {

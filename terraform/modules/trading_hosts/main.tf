@@ -3,6 +3,7 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 data "aws_ami" "selected" {
+  count  = var.verify_ami ? 1 : 0
   owners = var.ami_owners
 
   filter {
@@ -15,6 +16,14 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
   base_name  = "${var.name}-${var.role}"
+
+  # Physical cores per c5n size (DescribeInstanceTypes DefaultCores); cpu_options keeps them all.
+  physical_cores = {
+    "c5n.large"   = 1, "c5n.xlarge" = 2, "c5n.2xlarge" = 4, "c5n.4xlarge" = 8,
+    "c5n.9xlarge" = 18, "c5n.18xlarge" = 36, "c5n.metal" = 36,
+  }
+
+  placement_group_name = var.placement_group_name == null ? aws_placement_group.this[0].name : var.placement_group_name
 
   # The Ansible inventory groups hosts on exactly these tags; keep the keys in sync with it.
   lowlat_tags = {
@@ -44,6 +53,8 @@ locals {
 ################################################################################
 
 resource "aws_placement_group" "this" {
+  count = var.placement_group_name == null ? 1 : 0
+
   name     = local.base_name
   strategy = "cluster"
 
@@ -159,11 +170,11 @@ resource "aws_instance" "this" {
   instance_type           = var.instance_type
   subnet_id               = var.subnet_id
   vpc_security_group_ids  = var.security_group_ids
-  placement_group         = aws_placement_group.this.id
+  placement_group         = local.placement_group_name
   tenancy                 = "dedicated"
   iam_instance_profile    = aws_iam_instance_profile.host.name
   ebs_optimized           = true
-  monitoring              = true
+  monitoring              = var.detailed_monitoring
   disable_api_termination = var.termination_protection
 
   associate_public_ip_address = false
@@ -187,6 +198,15 @@ resource "aws_instance" "this" {
     tags = merge(var.tags, local.lowlat_tags, { Name = "${local.base_name}-${format("%02d", count.index + 1)}-root" })
   }
 
+  dynamic "cpu_options" {
+    for_each = var.threads_per_core == null ? [] : [var.threads_per_core]
+
+    content {
+      core_count       = local.physical_cores[var.instance_type]
+      threads_per_core = cpu_options.value
+    }
+  }
+
   dynamic "capacity_reservation_specification" {
     for_each = var.capacity_reservation_id == null ? [] : [var.capacity_reservation_id]
 
@@ -201,13 +221,18 @@ resource "aws_instance" "this" {
 
   lifecycle {
     precondition {
-      condition     = data.aws_ami.selected.ena_support
+      condition     = var.threads_per_core == null || var.instance_type != "c5n.metal"
+      error_message = "threads_per_core cannot be set on c5n.metal (bare metal takes no CPU options); turn SMT off in firmware or leave threads_per_core null."
+    }
+
+    precondition {
+      condition     = alltrue(data.aws_ami.selected[*].ena_support) # no AMI read: verify_ami is off
       error_message = "AMI ${var.ami_id} does not have ENA enabled; c5n instances need an ENA-enabled AMI."
     }
 
     precondition {
-      condition     = data.aws_ami.selected.architecture == "x86_64"
-      error_message = "AMI ${var.ami_id} is ${data.aws_ami.selected.architecture}; c5n instances are x86_64."
+      condition     = alltrue([for ami in data.aws_ami.selected : ami.architecture == "x86_64"])
+      error_message = "AMI ${var.ami_id} is ${join(", ", data.aws_ami.selected[*].architecture)}; c5n instances are x86_64."
     }
   }
 }

@@ -21,8 +21,8 @@ output "availability_zone" {
 }
 
 output "placement_group_name" {
-  description = "Name of the cluster placement group."
-  value       = aws_placement_group.this.name
+  description = "Name of the cluster placement group (created here, or the one given)."
+  value       = local.placement_group_name
 }
 
 output "ebs_kms_key_arn" {

@@ -89,6 +89,12 @@ variable "ami_id" {
   }
 }
 
+variable "verify_ami" {
+  type        = bool
+  description = "Describe the AMI before launch and refuse one without ENA or not x86_64. Turn off only where the AMI cannot be described with its ENA flag (an emulator); a c5n host does not boot from an AMI without ENA."
+  default     = true
+}
+
 variable "ami_owners" {
   type        = list(string)
   description = "Owners to look ami_id up under (account IDs, \"self\", \"amazon\")."
@@ -174,6 +180,34 @@ variable "capacity_reservation_id" {
     condition     = var.capacity_reservation_id == null || can(regex("^cr-[0-9a-f]{8,17}$", var.capacity_reservation_id))
     error_message = "capacity_reservation_id must be null or look like cr-0123456789abcdef0."
   }
+}
+
+variable "placement_group_name" {
+  type        = string
+  description = "Existing cluster placement group to launch the hosts into; null creates one for this role."
+  default     = null
+
+  validation {
+    condition     = var.placement_group_name == null || can(regex("^[A-Za-z0-9._-]{1,255}$", var.placement_group_name))
+    error_message = "placement_group_name must be null or 1-255 letters, digits, dots, dashes or underscores."
+  }
+}
+
+variable "threads_per_core" {
+  type        = number
+  description = "CPU options: 1 launches with SMT off (every physical core, one thread each; what plan smt=require_off needs), 2 with SMT on; null keeps the instance type's default (SMT on)."
+  default     = null
+
+  validation {
+    condition     = contains([1, 2], coalesce(var.threads_per_core, 1))
+    error_message = "threads_per_core must be null, 1 (SMT off) or 2 (SMT on)."
+  }
+}
+
+variable "detailed_monitoring" {
+  type        = bool
+  description = "CloudWatch detailed (1-minute) monitoring of the hosts."
+  default     = true
 }
 
 variable "termination_protection" {
