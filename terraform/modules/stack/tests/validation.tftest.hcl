@@ -1,0 +1,232 @@
+# Every validation of the stack's own inputs, one run per validation block, and the edges they
+# accept. Offline: every AWS answer comes from the mock.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-2" }
+  }
+  # The provider checks the policy arguments it receives for valid JSON.
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{}" }
+  }
+  mock_data "aws_ami" {
+    defaults = { ena_support = true, architecture = "x86_64" }
+  }
+}
+
+# The dev example (environments/dev): two AZs, three small groups.
+variables {
+  env      = "dev"
+  vpc_cidr = "10.40.0.0/16"
+  subnets = {
+    "eu-west-2a" = { public_cidr = "10.40.0.0/24", private_cidr = "10.40.16.0/20" }
+    "eu-west-2b" = { public_cidr = "10.40.1.0/24", private_cidr = "10.40.32.0/20" }
+  }
+  trading_az = "eu-west-2a"
+  ami_id     = "ami-0123456789abcdef0"
+  host_groups = {
+    engine     = { instance_type = "c5n.xlarge", instances = 1 }
+    feed       = { instance_type = "c5n.large", instances = 1 }
+    monitoring = { instance_type = "c5n.large", instances = 1 }
+  }
+  host_secret_arns = {
+    engine     = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:lowlat/dev/engine-AbCdEf"
+    feed       = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:lowlat/dev/feed-GhIjKl"
+    monitoring = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:lowlat/dev/monitoring-MnOpQr"
+  }
+  ops_cidrs = ["192.0.2.0/27"]
+}
+
+################################################################################
+# Refused
+################################################################################
+
+run "env_with_a_dash_is_refused" {
+  command = plan
+
+  variables {
+    env = "dev-1"
+  }
+
+  expect_failures = [var.env]
+}
+
+run "env_longer_than_16_characters_is_refused" {
+  command = plan
+
+  variables {
+    env = "a2345678901234567"
+  }
+
+  expect_failures = [var.env]
+}
+
+run "cluster_starting_with_a_digit_is_refused" {
+  command = plan
+
+  variables {
+    cluster = "1ldn"
+  }
+
+  expect_failures = [var.cluster]
+}
+
+run "vpc_cidr_that_is_not_a_cidr_is_refused" {
+  command = plan
+
+  variables {
+    vpc_cidr = "10.40.0.0"
+  }
+
+  expect_failures = [var.vpc_cidr]
+}
+
+run "a_single_availability_zone_is_refused" {
+  command = plan
+
+  variables {
+    subnets = {
+      "eu-west-2a" = { public_cidr = "10.40.0.0/24", private_cidr = "10.40.16.0/20" }
+    }
+  }
+
+  expect_failures = [var.subnets]
+}
+
+# A subnets key that is no AZ name, so only the name check (not the membership check) fails.
+run "trading_az_that_is_not_an_az_name_is_refused" {
+  command = plan
+
+  variables {
+    subnets = {
+      "london-a" = { public_cidr = "10.40.0.0/24", private_cidr = "10.40.16.0/20" }
+      "london-b" = { public_cidr = "10.40.1.0/24", private_cidr = "10.40.32.0/20" }
+    }
+    trading_az = "london-a"
+  }
+
+  expect_failures = [var.trading_az]
+}
+
+run "trading_az_outside_subnets_is_refused" {
+  command = plan
+
+  variables {
+    trading_az = "eu-west-2c"
+  }
+
+  expect_failures = [var.trading_az]
+}
+
+# A secret for the unknown role too, so only the role check (not the secrets check) fails.
+run "host_group_of_an_unknown_role_is_refused" {
+  command = plan
+
+  variables {
+    host_groups = {
+      engine = { instance_type = "c5n.xlarge", instances = 1 }
+      trader = { instance_type = "c5n.xlarge", instances = 1 }
+    }
+    host_secret_arns = {
+      engine = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:lowlat/dev/engine-AbCdEf"
+      trader = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:lowlat/dev/trader-AbCdEf"
+    }
+  }
+
+  expect_failures = [var.host_groups]
+}
+
+run "ami_id_that_is_not_an_ami_is_refused" {
+  command = plan
+
+  variables {
+    ami_id = "latest"
+  }
+
+  expect_failures = [var.ami_id]
+}
+
+run "host_secret_that_is_not_a_secrets_manager_arn_is_refused" {
+  command = plan
+
+  variables {
+    host_secret_arns = {
+      engine     = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:lowlat/dev/engine-AbCdEf"
+      feed       = "arn:aws:ssm:eu-west-2:123456789012:parameter/lowlat/dev/feed"
+      monitoring = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:lowlat/dev/monitoring-MnOpQr"
+    }
+  }
+
+  expect_failures = [var.host_secret_arns]
+}
+
+run "host_group_without_a_secret_is_refused" {
+  command = plan
+
+  variables {
+    host_secret_arns = {
+      engine = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:lowlat/dev/engine-AbCdEf"
+      feed   = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:lowlat/dev/feed-GhIjKl"
+    }
+  }
+
+  expect_failures = [var.host_secret_arns]
+}
+
+################################################################################
+# Accepted edges
+################################################################################
+
+run "sixteen_character_env_is_accepted" {
+  command = plan
+
+  variables {
+    env = "a234567890123456"
+  }
+
+  assert {
+    condition     = output.placement_groups["engine"] == "lowlat-a234567890123456-engine"
+    error_message = "A 16-character env is accepted and names the stack lowlat-<env>."
+  }
+}
+
+run "a_secret_for_a_role_without_hosts_is_ignored" {
+  command = plan
+
+  variables {
+    host_secret_arns = {
+      engine     = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:lowlat/dev/engine-AbCdEf"
+      feed       = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:lowlat/dev/feed-GhIjKl"
+      monitoring = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:lowlat/dev/monitoring-MnOpQr"
+      venue      = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:lowlat/dev/venue-StUvWx"
+    }
+  }
+
+  assert {
+    condition     = toset(keys(module.hosts)) == toset(["engine", "feed", "monitoring"])
+    error_message = "Only host_groups decides the roles: an extra secret creates no hosts."
+  }
+}
+
+run "govcloud_az_names_are_accepted" {
+  command = plan
+
+  variables {
+    subnets = {
+      "us-gov-west-1a" = { public_cidr = "10.40.0.0/24", private_cidr = "10.40.16.0/20" }
+      "us-gov-west-1b" = { public_cidr = "10.40.1.0/24", private_cidr = "10.40.32.0/20" }
+    }
+    trading_az = "us-gov-west-1b"
+  }
+
+  assert {
+    condition     = toset(keys(output.private_subnet_ids)) == toset(["us-gov-west-1a", "us-gov-west-1b"])
+    error_message = "AZ names of the -gov partition are accepted for subnets and trading_az."
+  }
+}
