@@ -40,7 +40,11 @@ def cpulist_expand(value) -> list[int]:
 @_guard
 def cpumask(value, nr_cpus=None) -> str:
     """cpulist -> kernel hex mask ('0-3' -> 'f'); nr_cpus sets the width as the kernel prints it."""
-    return format_mask(parse_cpulist(value), int(nr_cpus) if nr_cpus else None)
+    try:
+        width = int(nr_cpus) if nr_cpus else None
+    except (TypeError, ValueError) as err:
+        raise CpuListError(f"nr_cpus {nr_cpus!r} is not a whole number") from err
+    return format_mask(parse_cpulist(value), width)
 
 
 @_guard

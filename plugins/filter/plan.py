@@ -5,21 +5,39 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.lowlat.trading.plugins.module_utils.planner import PlanError, make_plan
-from ansible_collections.lowlat.trading.plugins.module_utils.shape import topology_from_shape
+from ansible_collections.lowlat.trading.plugins.module_utils.shape import launched_shape, topology_from_shape
+
+HOST_DECIDES_SMT = (
+    "the inventory has no CPU options that say whether SMT is off, so SMT is checked on the host "
+    "(its real topology) for smt require_off"
+)
 
 
-def shape_plan(shape: dict, policy: dict | None = None) -> dict:
-    """{'error': '' or the planner's message, 'plan': plan or None}."""
+def shape_plan(shape: dict, policy: dict | None = None, cpu_options: dict | None = None) -> dict:
+    """{'error': '' or the planner's message, 'plan': plan or None}.
+
+    cpu_options (the inventory's ec2_cpu_options) say how the instance was launched: ThreadsPerCore 1 is
+    SMT off by construction, 2 is SMT on. Without them smt require_off is left to the host's topology:
+    the preflight plans the one shape require_off accepts, and the on-host plan refuses siblings.
+    """
     if not isinstance(shape, dict):
         raise AnsibleFilterError(f"shape_plan expects the lowlat_cpu_shape dict, got {type(shape).__name__}")
+    policy = policy or {}
     try:
-        topo = topology_from_shape(shape)
+        launched = launched_shape(shape, cpu_options)
+        host_decides = launched is None and policy.get("smt") == "require_off"
+        if host_decides:
+            launched = {**shape, "threads_per_core": 1, "vcpus": shape["cores"]}
+        topo = topology_from_shape(launched or shape)
     except (KeyError, ValueError) as err:
         raise AnsibleFilterError(f"shape_plan: {err}") from err
     try:
-        return {"error": "", "plan": make_plan(topo, policy or {})}
+        plan = make_plan(topo, policy)
     except PlanError as err:
         return {"error": str(err), "plan": None}
+    if host_decides:
+        plan["notes"].append(HOST_DECIDES_SMT)
+    return {"error": "", "plan": plan}
 
 
 class FilterModule:

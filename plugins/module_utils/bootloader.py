@@ -11,9 +11,15 @@ from collections.abc import Callable
 
 from ansible_collections.lowlat.trading.plugins.module_utils.cmdline import (
     Arg,
+    by_key,
+    difference,
+    drift,
+    drop,
     merge,
     parse_cmdline,
+    render_args,
     render_cmdline,
+    same_args,
 )
 
 # run(argv) -> (rc, stdout, stderr), i.e. AnsibleModule.run_command
@@ -21,7 +27,8 @@ Runner = Callable[[list[str]], tuple[int, str, str]]
 
 DROPIN_HEADER = "# Managed by lowlat (lowlat.trading.kernel_cmdline). Local edits are overwritten.\n"
 
-# Source the defaults the way grub-mkconfig does, leaving out our own drop-in, and print the result.
+# Source the defaults the way grub-mkconfig does, leaving out our own drop-in, and print the result;
+# then source our (lexically last) drop-in and print what update-grub would use today.
 _SOURCE_GRUB_DEFAULTS = r"""
 set -e
 defaults=$1; dropin_dir=$2; ours=$3
@@ -32,6 +39,8 @@ for f in "$dropin_dir"/*.cfg; do
   [ "$f" = "$ours" ] && continue
   . "$f"
 done
+printf '%s\n%s\n' "$GRUB_CMDLINE_LINUX" "$GRUB_CMDLINE_LINUX_DEFAULT"
+[ -f "$ours" ] && . "$ours"
 printf '%s\n%s\n' "$GRUB_CMDLINE_LINUX" "$GRUB_CMDLINE_LINUX_DEFAULT"
 """
 
@@ -68,7 +77,8 @@ class GrubDropin:
         self.update_command = update_command or ["update-grub"]
         self.update_bootloader = update_bootloader
 
-    def _base(self) -> tuple[list[Arg], list[Arg]]:
+    def _base(self) -> tuple[list[Arg], list[Arg], list[Arg]]:
+        """GRUB_CMDLINE_LINUX and _DEFAULT without our drop-in, and the whole line with it."""
         out = _run(
             self.run,
             [
@@ -81,28 +91,30 @@ class GrubDropin:
                 self.dropin,
             ],
         )
-        lines = [*out.splitlines(), "", ""][:2]
-        return parse_cmdline(lines[0]), parse_cmdline(lines[1])
+        lines = [*out.splitlines(), "", "", "", ""][:4]
+        linux, default, current_linux, current_default = (parse_cmdline(line) for line in lines)
+        return linux, default, current_linux + current_default
 
-    def plan(self, ensure: list[Arg], remove: list[str]) -> dict:
-        base_linux, base_default = self._base()
+    def plan(self, ensure: list[Arg], remove: list[Arg]) -> dict:
+        base_linux, base_default, current = self._base()
         linux = merge(base_linux, ensure, remove)
-        managed = {k for k, _ in ensure} | set(remove)
-        default = [a for a in base_default if a[0] not in managed]
+        default = drop(base_default, ensure, remove)
         content = (
             DROPIN_HEADER
             + f"GRUB_CMDLINE_LINUX={shlex.quote(render_cmdline(linux))}\n"
             + f"GRUB_CMDLINE_LINUX_DEFAULT={shlex.quote(render_cmdline(default))}\n"
         )
         before = _read(self.dropin)
-        stale = self.update_bootloader and not _cfg_has(self.grub_cfg, render_cmdline(linux))
+        stale = self.update_bootloader and not _cfg_has(self.grub_cfg, linux + default, remove)
         return {
             "content": content,
             "before": before,
             "changed": before != content or stale,
             "file_changed": before != content,
             "bootloader_stale": stale,
+            "args": linux + default,
             "cmdline": render_cmdline(linux + default),
+            **_added_removed(current, linux + default),
         }
 
     def apply(self, planned: dict) -> list[str]:
@@ -139,18 +151,30 @@ class Grubby:
                 return parse_cmdline(line[len("args=") :].strip().strip('"'))
         raise BootloaderError("grubby --info=DEFAULT printed no args= line")
 
-    def plan(self, ensure: list[Arg], remove: list[str]) -> dict:
+    def plan(self, ensure: list[Arg], remove: list[Arg]) -> dict:
         current = self._current()
         wanted = merge(current, ensure, remove)
-        before = render_cmdline(current)
-        after = render_cmdline(wanted)
+        have, want = by_key(current), by_key(wanted)
+        keys = [k for k in {**have, **want} if have.get(k, []) != want.get(k, [])]
+        # grubby edits one argument per key (--args replaces a key's value): a repeated key such as
+        # EC2's two console= cannot be changed through it without losing or duplicating values.
+        repeated = [k for k in keys if len(have.get(k, [])) > 1 or len(want.get(k, [])) > 1]
+        if repeated:
+            raise BootloaderError(
+                f"grubby cannot change the repeated key(s) {', '.join(repeated)} "
+                f"(now: {render_cmdline([a for a in current if a[0] in repeated])}; "
+                f"wanted: {render_cmdline([a for a in wanted if a[0] in repeated])}): "
+                "edit that key by hand or use backend=grub"
+            )
         return {
-            "before": before,
-            "content": after,
-            "changed": set(current) != set(wanted),
-            "cmdline": after,
-            "ensure": ensure,
-            "remove": [k for k in remove if any(a[0] == k for a in current)],
+            "before": render_cmdline(current),
+            "content": render_cmdline(wanted),
+            "changed": not same_args(current, wanted),
+            "args": wanted,
+            "cmdline": render_cmdline(wanted),
+            "ensure": [a for a in ensure if a[0] in keys],
+            "remove": [a for a in current if a[0] in keys and a[0] not in want],
+            **_added_removed(current, wanted),
         }
 
     def apply(self, planned: dict) -> list[str]:
@@ -161,7 +185,7 @@ class Grubby:
         if planned["ensure"]:
             argv.append("--args=" + render_cmdline(planned["ensure"]))
         if planned["remove"]:
-            argv.append("--remove-args=" + " ".join(planned["remove"]))
+            argv.append("--remove-args=" + render_cmdline(planned["remove"]))
         _run(self.run, argv)
         return [f"saved grubby --info=ALL to {backup}", "ran " + " ".join(argv)]
 
@@ -181,9 +205,18 @@ def _write(path: str, content: str) -> None:
     os.replace(tmp, path)
 
 
-def _cfg_has(grub_cfg: str, cmdline: str) -> bool:
-    """True when some `linux` line of the generated grub.cfg carries exactly these arguments."""
+def _added_removed(before: list[Arg], after: list[Arg]) -> dict[str, list[str]]:
+    return {
+        "added": render_args(difference(after, before)),
+        "removed": render_args(difference(before, after)),
+    }
+
+
+def _cfg_has(grub_cfg: str, wanted: list[Arg], remove: list[Arg]) -> bool:
+    """True when some `linux` line of the generated grub.cfg has the wanted arguments, whole
+    arguments compared (nohz=on is not nohz=one), and none that `remove` names."""
     text = _read(grub_cfg)
     if text is None:
         return False
-    return any(line.strip().startswith("linux") and cmdline in line for line in text.splitlines())
+    lines = (line for line in text.splitlines() if line.strip().startswith("linux"))
+    return any(not any(drift(parse_cmdline(line), wanted, remove).values()) for line in lines)

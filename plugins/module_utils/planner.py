@@ -263,8 +263,9 @@ def make_plan(topo: Topology, policy: Policy | dict | None = None) -> dict:
     notes: list[str] = []
     if policy.smt == "require_off" and topo.smt_active:
         raise PlanError(
-            "smt is require_off but SMT is active on this host; launch it with CpuOptions ThreadsPerCore=1 "
-            "(or boot with nosmt), or use smt use_siblings / idle_sibling"
+            "smt is require_off but SMT is active on this host; set threads_per_core = 1 in its Terraform host "
+            "group (terraform/modules/trading_hosts) to launch it with one thread per core, or disable SMT "
+            "(boot with nosmt, the only way on c5n.metal), or use smt use_siblings / idle_sibling"
         )
     nic_node = _nic_node(topo, policy, notes)
 

@@ -11,6 +11,30 @@ TWO_SOCKET_TYPES = frozenset({"c5n.18xlarge", "c5n.metal"})
 HUGEPAGE_SIZES_KB = [2048, 1048576]
 
 
+def _option(options: dict, ec2_name: str, inventory_name: str):
+    value = options.get(ec2_name, options.get(inventory_name))
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise ValueError(
+            f"ec2_cpu_options {inventory_name} must be a whole number of at least 1, got {value!r}"
+        )
+    return value
+
+
+def launched_shape(shape: dict, cpu_options: dict | None) -> dict | None:
+    """`shape` as the instance was launched with its EC2 CpuOptions (the inventory's ec2_cpu_options,
+    CoreCount/ThreadsPerCore or core_count/threads_per_core), or None when they are unknown or do not
+    apply: bare metal takes no CPU options, so there only the host's own topology tells SMT."""
+    if cpu_options is not None and not isinstance(cpu_options, dict):
+        raise ValueError(f"ec2_cpu_options must be a dict, got {type(cpu_options).__name__}")
+    options = cpu_options or {}
+    threads = _option(options, "ThreadsPerCore", "threads_per_core")
+    cores = _option(options, "CoreCount", "core_count") or int(shape["cores"])
+    bare_metal = shape.get("bare_metal") or str(shape.get("instance_type") or "").endswith(".metal")
+    if threads is None or bare_metal:
+        return None
+    return {**shape, "cores": cores, "threads_per_core": threads, "vcpus": cores * threads}
+
+
 def topology_from_shape(shape: dict) -> Topology:
     """shape: {vcpus, cores, threads_per_core, instance_type?, memory_mib?, nodes?}.
 

@@ -12,7 +12,17 @@ description:
     whose C(GRUB_CMDLINE_LINUX) is the distribution's value with the managed keys replaced, then runs
     C(update-grub). On the RHEL family and Amazon Linux it edits every kernel entry with C(grubby).
   - Keeps a backup of the previous drop-in and C(grub.cfg), or of C(grubby --info=ALL).
-  - Compares the wanted arguments with the running kernel's C(/proc/cmdline) and returns C(reboot_required).
+  - Compares the whole command line the boot loader is configured with against the running kernel's
+    C(/proc/cmdline) and returns C(reboot_required). The order of distinct keys does not matter; a
+    repeated key such as EC2's C(console=tty0 console=ttyS0,115200n8) must have all its values in
+    the same order (the last C(console=) is the primary console). Arguments only the running kernel
+    has (C(BOOT_IMAGE), C(root), C(ro), C(initrd), which the boot loader adds) are ignored unless
+    I(remove) names them, and so are C($name) words of the configured line (grubby's C($tuned_params)),
+    which the boot loader expands.
+  - Every item of I(args) and I(remove) must be one argument without whitespace, quotes or any of
+    C($), C(`), C(;), C(&), C(|), C(<), C(>), C(\), C(#), characters that GRUB's configuration parser
+    or a shell would interpret. The kernel's own quoting (C(key="value with spaces")) is not
+    supported. A refused item fails the module, naming it, before anything is written.
 version_added: "0.1.0"
 author: lowlat maintainers
 extends_documentation_fragment:
@@ -22,11 +32,17 @@ options:
     description:
       - Arguments that must be present, as C(key=value) or bare C(key) strings, in order.
       - A key already on the command line gets this value (replace); a bare key is a flag.
+      - Give a key more than once to keep several values in that order (C(console=tty0),
+        C(console=ttyS0,115200n8)); the C(grubby) backend cannot change such a repeated key.
     type: list
     elements: str
     default: []
   remove:
-    description: Keys that must not be present (with any value).
+    description:
+      - Arguments that must not be present. A bare C(key) removes every occurrence of that key, with
+        any value or none; C(key=value) removes exactly that argument and keeps the key's other values
+        (the C(grubby) backend refuses this for a key that appears more than once).
+      - A key may not be both in I(args) and in I(remove).
     type: list
     elements: str
     default: []
@@ -44,7 +60,10 @@ options:
     type: path
     default: /etc/default/grub.d/99-lowlat.cfg
   grub_cfg:
-    description: The generated GRUB configuration, checked to catch a drop-in that was never applied.
+    description:
+      - The generated GRUB configuration, checked to catch a drop-in that was never applied.
+      - It is current when one of its C(linux) lines has the configured arguments (whole arguments
+        compared, as for the running kernel) and none that I(remove) names.
     type: path
     default: /boot/grub/grub.cfg
   update_command:
@@ -84,6 +103,11 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ inventory_hostname }} needs a reboot"
   when: cmdline.reboot_required
+
+- name: Keep only the serial console of EC2's two console= arguments
+  lowlat.trading.kernel_cmdline:
+    backend: grub
+    remove: [console=tty0]
 """
 
 RETURN = r"""
@@ -93,25 +117,48 @@ backend:
   type: str
   sample: grub
 cmdline:
-  description: The full command line the boot loader will pass on the next boot (managed part for GRUB).
+  description:
+    - The command line the boot loader is configured to pass on the next boot. For GRUB this is
+      C(GRUB_CMDLINE_LINUX) and C(GRUB_CMDLINE_LINUX_DEFAULT), without what grub-mkconfig adds (C(root), C(ro)).
   returned: always
   type: str
+  sample: console=tty0 console=ttyS0,115200n8 isolcpus=managed_irq,domain,2-17 nohz_full=2-17
+added:
+  description: Arguments this run adds to the configured command line (would add, in check mode).
+  returned: always
+  type: list
+  elements: str
+  sample: [nohz_full=2-17]
+removed:
+  description:
+    - Arguments this run removes from the configured command line (would remove, in check mode),
+      including the old value of a key that I(args) replaces.
+  returned: always
+  type: list
+  elements: str
+  sample: [console=tty0, quiet]
 running_cmdline:
   description: The running kernel's command line.
   returned: always
   type: str
 missing:
-  description: Wanted arguments the running kernel does not have (yet).
+  description:
+    - Arguments of the configured command line the running kernel does not have (yet). When a
+      repeated key has the same values in another order, all its arguments are listed.
   returned: always
   type: list
   elements: str
 unexpected:
-  description: Keys in I(remove) that the running kernel still has.
+  description:
+    - Arguments the running kernel has that the configured command line drops, arguments I(remove)
+      names and other values of a key the configured line sets.
   returned: always
   type: list
   elements: str
 reboot_required:
-  description: True when the running kernel's command line differs from the wanted one.
+  description:
+    - True when the running kernel's command line differs from the configured one (see the
+      description for how they are compared), i.e. when I(missing) or I(unexpected) is not empty.
   returned: always
   type: bool
 actions:
@@ -129,7 +176,9 @@ from ansible_collections.lowlat.trading.plugins.module_utils.bootloader import (
     GrubDropin,
 )
 from ansible_collections.lowlat.trading.plugins.module_utils.cmdline import (
-    missing_from,
+    UNSAFE,
+    check_arg,
+    drift,
     normalize,
     parse_cmdline,
 )
@@ -153,8 +202,17 @@ def main():
         supports_check_mode=True,
     )
     p = module.params
-    ensure = normalize(p["args"])
-    clash = sorted({k for k, _ in ensure} & set(p["remove"]))
+    refused = [
+        f"{option} {text!r} {why}"
+        for option in ("args", "remove")
+        for text in p[option]
+        if (why := check_arg(text))
+    ]
+    if refused:
+        allowed = f"one argument per item; no whitespace, quotes or {' '.join(sorted(UNSAFE))}"
+        module.fail_json(msg=f"refused ({allowed}), nothing was changed: " + "; ".join(refused))
+    ensure, remove = normalize(p["args"]), normalize(p["remove"])
+    clash = sorted({k for k, _ in ensure} & {k for k, _ in remove})
     if clash:
         module.fail_json(msg=f"keys {', '.join(clash)} are both in args and remove; keep each in one list")
 
@@ -177,21 +235,23 @@ def main():
         )
 
     running = HostFS(p["root"]).read("/proc/cmdline", default="") or ""
-    drift = missing_from(parse_cmdline(running), ensure, p["remove"])
     try:
-        planned = backend.plan(ensure, p["remove"])
+        planned = backend.plan(ensure, remove)
         actions = backend.apply(planned) if planned["changed"] and not module.check_mode else []
     except BootloaderError as err:
         module.fail_json(msg=str(err))
+    pending = drift(parse_cmdline(running), planned["args"], remove)
 
     result = {
         "changed": planned["changed"],
         "backend": backend.name,
         "cmdline": planned["cmdline"],
         "running_cmdline": running,
-        "missing": drift["missing"],
-        "unexpected": drift["unexpected"],
-        "reboot_required": bool(drift["missing"] or drift["unexpected"]),
+        "added": planned["added"],
+        "removed": planned["removed"],
+        "missing": pending["missing"],
+        "unexpected": pending["unexpected"],
+        "reboot_required": bool(pending["missing"] or pending["unexpected"]),
         "actions": actions,
     }
     if module._diff:

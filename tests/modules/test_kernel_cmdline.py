@@ -54,7 +54,9 @@ def test_writes_dropin_runs_update_and_is_idempotent(run_module, grub):
     first = run_module(kernel_cmdline, args)
     assert first["changed"] is True
     assert first["reboot_required"] is True
-    assert first["missing"] == ARGS
+    # The whole configured line is compared: the fixture kernel also lacks the distribution's own
+    # net.ifnames=0 and splash.
+    assert first["missing"] == ["net.ifnames=0", *ARGS, "splash"]
     dropin = Path(grub["args"]["grub_dropin"]).read_text()
     assert (
         "GRUB_CMDLINE_LINUX='console=ttyS0 net.ifnames=0 isolcpus=managed_irq,domain,2-17 nohz_full=2-17 "
@@ -76,7 +78,7 @@ def test_reboot_not_required_once_running_kernel_has_the_args(run_module, grub):
     args = {**grub["args"], "args": ARGS, "remove": ["quiet"]}
     run_module(kernel_cmdline, args)
     Path(grub["root"], "proc/cmdline").write_text(
-        "BOOT_IMAGE=/vmlinuz console=ttyS0 " + " ".join(ARGS) + "\n"
+        "BOOT_IMAGE=/vmlinuz console=ttyS0 net.ifnames=0 " + " ".join(ARGS) + " splash\n"
     )
     result = run_module(kernel_cmdline, args)
     assert result["changed"] is False
@@ -180,3 +182,184 @@ def test_grubby_backend(run_module, tmp_path, monkeypatch, shape_root):
     second = run_module(kernel_cmdline, args)
     assert second["changed"] is False
     assert len((tmp_path / "grubby.log").read_text().splitlines()) == 1
+
+
+# ---------------------------------------------------------------- repeated keys, unsafe and removed args
+
+EC2_CONSOLE = "console=tty0 console=ttyS0,115200n8"
+
+
+def ec2_defaults(grub):
+    """GRUB defaults as EC2 images ship them: two console= (the last one is the primary console)."""
+    (grub["dir"] / "grub").write_text(
+        f'GRUB_CMDLINE_LINUX="{EC2_CONSOLE} quiet"\nGRUB_CMDLINE_LINUX_DEFAULT="quiet splash"\n'
+    )
+
+
+def boot(grub, cmdline: str) -> None:
+    """The running kernel's command line (what the boot loader passed plus its own BOOT_IMAGE/root)."""
+    Path(grub["root"], "proc/cmdline").write_text(f"BOOT_IMAGE=/vmlinuz root=UUID=0000 ro {cmdline}\n")
+
+
+def test_repeated_console_in_args_settles_after_one_reboot(run_module, grub):
+    ec2_defaults(grub)
+    args = {**grub["args"], "args": [*EC2_CONSOLE.split(), *ARGS], "remove": ["quiet"]}
+    first = run_module(kernel_cmdline, args)
+    assert first["changed"] is True
+    dropin = Path(grub["args"]["grub_dropin"]).read_text()
+    assert f"GRUB_CMDLINE_LINUX='net.ifnames=0 {EC2_CONSOLE} isolcpus=" in dropin
+    boot(grub, f"net.ifnames=0 {EC2_CONSOLE} {' '.join(ARGS)} splash")
+    second = run_module(kernel_cmdline, args)
+    assert second["changed"] is False
+    assert second["reboot_required"] is False, (second["missing"], second["unexpected"])
+
+
+def test_repeated_console_from_the_distribution_is_compared_whole(run_module, grub):
+    ec2_defaults(grub)
+    args = {**grub["args"], "args": ARGS, "remove": ["quiet"]}
+    run_module(kernel_cmdline, args)
+    boot(grub, f"{EC2_CONSOLE} net.ifnames=0 {' '.join(ARGS)} splash")
+    assert run_module(kernel_cmdline, args)["reboot_required"] is False
+    # The primary console is the last one: another order is another boot.
+    boot(grub, f"console=ttyS0,115200n8 console=tty0 net.ifnames=0 {' '.join(ARGS)} splash")
+    swapped = run_module(kernel_cmdline, args)
+    assert swapped["reboot_required"] is True
+    assert swapped["missing"] == EC2_CONSOLE.split()
+
+
+def test_one_console_wanted_while_the_kernel_runs_two_needs_a_reboot(run_module, grub):
+    ec2_defaults(grub)
+    args = {**grub["args"], "args": [*ARGS, "console=ttyS0,115200n8"], "remove": ["quiet"]}
+    run_module(kernel_cmdline, args)
+    boot(grub, f"net.ifnames=0 {EC2_CONSOLE} {' '.join(ARGS)} splash")
+    result = run_module(kernel_cmdline, args)
+    assert result["reboot_required"] is True
+    assert result["unexpected"] == ["console=tty0"]
+
+
+UNSAFE = [
+    "foo=1\nGRUB_TIMEOUT=0",
+    'acpi_osi="Linux',
+    'acpi_osi="!Windows 2015"',
+    "dyndbg=file foo.c +p",
+    "quiet splash",
+    "x='y'",
+    "x=$(reboot)",
+    "x=`id`",
+    "quiet;reboot",
+    "a&b",
+    "a|b",
+    "a<b",
+    "a>b",
+    "a\\b",
+    "",
+    "=1",
+]
+
+
+@pytest.mark.parametrize("option", ["args", "remove"])
+@pytest.mark.parametrize("bad", UNSAFE)
+def test_unsafe_argument_is_refused_before_anything_is_written(run_module, grub, option, bad):
+    args = {**grub["args"], "args": ["skew_tick=1"], "remove": []}
+    args[option] = [*args[option], bad]
+    result = run_module(kernel_cmdline, args)
+    assert result.failed
+    assert f"{option} {bad!r}" in result["msg"]
+    assert "nothing was changed" in result["msg"]
+    assert not Path(grub["args"]["grub_dropin"]).exists()
+    assert not (grub["dir"] / "grub.cfg").exists()
+    assert updates(grub) == 0
+
+
+def test_remove_accepts_key_and_key_value(run_module, grub):
+    ec2_defaults(grub)
+    args = {**grub["args"], "args": ["skew_tick=1"], "remove": ["console=tty0", "net.ifnames=1", "quiet"]}
+    result = run_module(kernel_cmdline, args, check_mode=True, diff=True)
+    assert result["changed"] is True and result["actions"] == []
+    assert not Path(grub["args"]["grub_dropin"]).exists()
+    assert "GRUB_CMDLINE_LINUX='console=ttyS0,115200n8 net.ifnames=0 skew_tick=1'" in result["diff"]["after"]
+    assert result["removed"] == ["console=tty0", "quiet", "quiet"]
+    assert result["added"] == ["skew_tick=1"]
+
+    applied = run_module(kernel_cmdline, args)
+    assert applied["removed"] == result["removed"] and applied["added"] == result["added"]
+    dropin = Path(grub["args"]["grub_dropin"]).read_text()
+    assert "GRUB_CMDLINE_LINUX='console=ttyS0,115200n8 net.ifnames=0 skew_tick=1'" in dropin
+    assert "GRUB_CMDLINE_LINUX_DEFAULT=splash" in dropin
+    boot(grub, f"{EC2_CONSOLE} quiet net.ifnames=0 quiet splash")
+    again = run_module(kernel_cmdline, args)
+    assert again["changed"] is False and again["removed"] == [] and again["added"] == []
+    assert again["reboot_required"] is True
+    assert again["unexpected"] == ["console=tty0", "quiet", "quiet"]
+    assert again["missing"] == ["skew_tick=1"]
+
+
+def test_remove_key_value_clashing_with_args_is_rejected(run_module, grub):
+    result = run_module(
+        kernel_cmdline, {**grub["args"], "args": ["console=ttyS0"], "remove": ["console=tty0"]}
+    )
+    assert result.failed
+    assert "console" in result["msg"]
+
+
+@pytest.mark.parametrize(
+    ("wanted", "stale"),
+    [("nohz=on", "nohz=one"), ("isolcpus", "isolcpus_foo"), ("skew_tick=1", "skew_tick=10")],
+)
+def test_stale_check_matches_whole_arguments(run_module, grub, wanted, stale):
+    # The wanted argument ends GRUB_CMDLINE_LINUX, so the stale line still holds it as a substring.
+    args = {**grub["args"], "args": ["nohz_full=2-17", wanted]}
+    run_module(kernel_cmdline, args)
+    cfg = grub["dir"] / "grub.cfg"
+    assert f" {wanted} " in cfg.read_text()
+    cfg.write_text(cfg.read_text().replace(f" {wanted} ", f" {stale} "))
+    result = run_module(kernel_cmdline, args)
+    assert result["changed"] is True
+    assert updates(grub) == 2
+    assert f" {wanted} " in cfg.read_text()
+
+
+@pytest.fixture
+def grubby(tmp_path, monkeypatch, shape_root):
+    """The fake grubby on PATH, its entries holding EC2's repeated console=."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "grubby").write_text(FAKE_GRUBBY)
+    (bindir / "grubby").chmod(0o755)
+    state = tmp_path / "grubby.args"
+    state.write_text(f"ro root=/dev/vda1 {EC2_CONSOLE} nvme_core.io_timeout=4294967295 quiet\n")
+    monkeypatch.setenv("LOWLAT_TEST_DIR", str(tmp_path))
+    monkeypatch.setenv("PATH", f"{bindir}:{os.environ['PATH']}")
+    root = shape_root("c5n.9xlarge")
+    return {"state": state, "root": root, "args": {"root": root, "backup_dir": str(tmp_path / "backup")}}
+
+
+def test_grubby_removes_key_value_and_settles_with_repeated_console(run_module, grubby):
+    args = {
+        **grubby["args"],
+        "args": ["isolcpus=2-17"],
+        "remove": ["nvme_core.io_timeout=4294967295", "quiet"],
+    }
+    first = run_module(kernel_cmdline, args)
+    assert first["changed"] is True
+    assert grubby["state"].read_text().split() == [
+        "ro",
+        "root=/dev/vda1",
+        *EC2_CONSOLE.split(),
+        "isolcpus=2-17",
+    ]
+    assert first["removed"] == ["nvme_core.io_timeout=4294967295", "quiet"]
+    Path(grubby["root"], "proc/cmdline").write_text(
+        f"BOOT_IMAGE=(hd0,gpt1)/vmlinuz ro root=/dev/vda1 {EC2_CONSOLE} isolcpus=2-17\n"
+    )
+    second = run_module(kernel_cmdline, args)
+    assert second["changed"] is False
+    assert second["reboot_required"] is False, (second["missing"], second["unexpected"])
+
+
+def test_grubby_refuses_to_edit_a_repeated_key(run_module, grubby):
+    before = grubby["state"].read_text()
+    result = run_module(kernel_cmdline, {**grubby["args"], "remove": ["console=tty0"]})
+    assert result.failed
+    assert "console" in result["msg"] and "grubby" in result["msg"]
+    assert grubby["state"].read_text() == before

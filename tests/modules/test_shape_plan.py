@@ -3,7 +3,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.lowlat.trading.plugins.filter.plan import shape_plan
 from ansible_collections.lowlat.trading.plugins.module_utils.hostfs import HostFS
-from ansible_collections.lowlat.trading.plugins.module_utils.planner import make_plan
+from ansible_collections.lowlat.trading.plugins.module_utils.planner import PlanError, make_plan
 from ansible_collections.lowlat.trading.plugins.module_utils.topology import read_topology
 
 SHAPES = {
@@ -30,9 +30,91 @@ def test_small_instance_refused_before_connecting():
     assert result["error"].startswith("nothing is left to isolate")
 
 
-def test_require_off_refused_on_smt_shape():
-    result = shape_plan({**SHAPES["c5n.9xlarge"], "instance_type": "c5n.9xlarge"}, {"smt": "require_off"})
-    assert "SMT is active" in result["error"]
+# --- smt require_off: the instance's EC2 CPU options (inventory host var ec2_cpu_options) ----------
+
+C5N_18 = {**SHAPES["c5n.18xlarge"], "instance_type": "c5n.18xlarge"}
+C5N_METAL = {**SHAPES["c5n.18xlarge"], "instance_type": "c5n.metal", "bare_metal": True}
+REQUIRE_OFF = {"smt": "require_off"}
+HOST_DECIDES = "SMT is checked on the host"
+
+
+@pytest.mark.parametrize(
+    "cpu_options",
+    [{"core_count": 36, "threads_per_core": 1}, {"CoreCount": 36, "ThreadsPerCore": 1}],
+    ids=["inventory-spelling", "ec2-spelling"],
+)
+def test_require_off_passes_when_launched_with_one_thread_per_core(cpu_options, shape_root):
+    """threads_per_core = 1 in Terraform: SMT is off by construction, and the preflight plans the
+    36-vCPU instance the host really is."""
+    preflight = shape_plan(C5N_18, REQUIRE_OFF, cpu_options)
+    assert preflight["error"] == ""
+    plan = preflight["plan"]
+    assert plan["smt_active"] is False
+    assert plan["topology"]["threads_per_core"] == 1
+    on_host = make_plan(read_topology(HostFS(shape_root("c5n.18xlarge-smt-off"))), REQUIRE_OFF)
+    for key in ("online", "nr_cpus", "housekeeping", "irq", "isolated", "engine", "masks", "numa_node"):
+        assert plan[key] == on_host[key], key
+    assert not any(HOST_DECIDES in note for note in plan["notes"])
+
+
+@pytest.mark.parametrize(
+    "cpu_options",
+    [{"core_count": 36, "threads_per_core": 2}, {"CoreCount": 36, "ThreadsPerCore": 2}],
+    ids=["inventory-spelling", "ec2-spelling"],
+)
+def test_require_off_refused_when_launched_with_two_threads_per_core(cpu_options):
+    result = shape_plan(C5N_18, REQUIRE_OFF, cpu_options)
+    assert result["plan"] is None
+    assert result["error"].startswith("smt is require_off but SMT is active on this host; ")
+    assert (
+        "set threads_per_core = 1 in its Terraform host group (terraform/modules/trading_hosts)"
+        in result["error"]
+    )
+    assert "disable SMT" in result["error"]
+
+
+def test_cpu_options_shape_the_preflight_for_every_policy():
+    plan = shape_plan(C5N_18, {}, {"core_count": 36, "threads_per_core": 1})["plan"]
+    assert (plan["online"], plan["nr_cpus"], plan["smt_active"]) == ("0-35", 36, False)
+    plan = shape_plan(C5N_18, {}, {"core_count": 36, "threads_per_core": 2})["plan"]
+    assert (plan["online"], plan["nr_cpus"], plan["smt_active"]) == ("0-71", 72, True)
+
+
+@pytest.mark.parametrize("cpu_options", [None, {}, {"core_count": None, "threads_per_core": None}])
+def test_without_cpu_options_the_hosts_topology_decides_require_off(cpu_options):
+    """Nothing before connecting says whether SMT is off: the preflight plans the shape require_off
+    accepts and leaves the verdict to the on-host plan, which reads the host's real siblings."""
+    result = shape_plan(C5N_18, REQUIRE_OFF, cpu_options)
+    assert result["error"] == ""
+    assert result["plan"]["smt_active"] is False
+    assert any(HOST_DECIDES in note for note in result["plan"]["notes"])
+    # Other policies still plan the instance type's default shape.
+    assert shape_plan(C5N_18, {}, cpu_options)["plan"]["smt_active"] is True
+
+
+def test_bare_metal_takes_no_cpu_options_so_its_host_decides():
+    # c5n.metal reports two threads per core whatever the OS does; only nosmt turns SMT off there.
+    result = shape_plan(C5N_METAL, REQUIRE_OFF, {"core_count": 36, "threads_per_core": 2})
+    assert result["error"] == ""
+    assert any(HOST_DECIDES in note for note in result["plan"]["notes"])
+
+
+def test_on_host_plan_refuses_siblings_with_the_terraform_hint(shape_root):
+    with pytest.raises(
+        PlanError, match=r"SMT is active on this host; set threads_per_core = 1 in its Terraform"
+    ):
+        make_plan(read_topology(HostFS(shape_root("c5n.18xlarge"))), REQUIRE_OFF)
+    assert (
+        make_plan(read_topology(HostFS(shape_root("c5n.18xlarge-smt-off"))), REQUIRE_OFF)["smt_active"]
+        is False
+    )
+
+
+def test_bad_cpu_options_are_a_filter_error():
+    with pytest.raises(AnsibleFilterError, match="ec2_cpu_options"):
+        shape_plan(C5N_18, REQUIRE_OFF, {"threads_per_core": "two"})
+    with pytest.raises(AnsibleFilterError, match="ec2_cpu_options"):
+        shape_plan(C5N_18, REQUIRE_OFF, ["threads_per_core", 1])
 
 
 def test_inconsistent_shape_is_a_filter_error():

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from ansible.errors import AnsibleFilterError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ansible_collections.lowlat.trading.plugins.filter import cpus as cpus_filter
 from ansible_collections.lowlat.trading.plugins.module_utils.cpulist import (
+    MAX_CPU_ID,
+    MAX_CPUS,
+    MAX_MASK_CHARS,
+    MAX_RANGES,
     CpuListError,
     format_cpulist,
     format_mask,
@@ -260,3 +268,119 @@ def test_format_mask_agrees_with_the_fixture_generator(case):
     # The fixture generator writes masks with its own independent implementation.
     cpus, nr_cpus = case
     assert format_mask(cpus, nr_cpus) == hexmask(set(cpus), nr_cpus)
+
+
+# --- size caps (NR_CPUS tops out at 8192) ------------------------------------------------------
+
+# Rejections must come before anything proportional to the input is built; the bound is loose on
+# purpose (the unbounded parser took minutes and gigabytes on these inputs).
+QUICK_SECONDS = 2.0
+
+
+def _rejected(call, *args, match):
+    start = time.perf_counter()
+    with pytest.raises(CpuListError, match=match):
+        call(*args)
+    assert time.perf_counter() - start < QUICK_SECONDS
+
+
+def test_caps_follow_nr_cpus():
+    assert MAX_CPUS == 8192
+    assert MAX_CPU_ID == MAX_CPUS - 1
+    assert len(format_mask(range(MAX_CPUS), MAX_CPUS)) == MAX_MASK_CHARS
+
+
+def test_oversized_mask_is_rejected_quickly():
+    mask = ",".join(["ffffffff"] * 100_000)  # 900 KB
+    _rejected(
+        parse_mask, mask, match=r"CPU mask of 899999 characters is longer than the 2303 that 8192 CPUs need"
+    )
+
+
+def test_mask_with_too_many_groups_is_rejected():
+    _rejected(
+        parse_mask, ",".join(["0"] * 257), match=r"257 groups in CPU mask .*: 8192 CPUs need at most 256"
+    )
+
+
+def test_oversized_cpulist_is_rejected_quickly():
+    text = ",".join(["0-8191"] * 100_000)
+    _rejected(
+        parse_cpulist, text, match=r"CPU list of 699999 characters is longer than the \d+ that 8192 CPUs need"
+    )
+
+
+def test_cpulist_with_more_ranges_than_cpus_is_rejected():
+    _rejected(parse_cpulist, ",".join(["0"] * 8193), match=r"8193 entries in CPU list .*: at most 8192")
+
+
+def test_iterable_with_more_entries_than_cpus_is_rejected_without_reading_it_all():
+    _rejected(parse_cpulist, range(10**9), match=r"more than 8192 entries in CPU list")
+    _rejected(parse_cpulist, ["0-3", "0,1"] * 2731, match=r"8193 entries in CPU list")
+
+
+def test_huge_cpu_number_is_a_cpulist_error():
+    # Not Python's own "Exceeds the limit (4300 digits)" ValueError.
+    _rejected(parse_cpulist, "1" * 5000, match=r"longer than any CPU list token for CPU ids up to 8191")
+    _rejected(parse_cpulist, "0-3:1/" + "9" * 30, match=r"longer than any CPU list token")
+
+
+def test_format_mask_rejects_widths_and_ids_past_the_cap_before_allocating():
+    _rejected(format_mask, [0], 10**9, match=r"nr_cpus 1000000000 is outside 0-8192")
+    _rejected(format_mask, [10**9], None, match=r"CPU id 1000000000 is outside 0-8191")
+
+
+def test_cpumask_filter_fails_clearly_on_a_huge_width():
+    start = time.perf_counter()
+    with pytest.raises(AnsibleFilterError, match=r"cpumask: nr_cpus 1000000000 is outside 0-8192"):
+        cpus_filter.cpumask("0-3", 10**9)
+    assert time.perf_counter() - start < QUICK_SECONDS
+    with pytest.raises(AnsibleFilterError, match=r"cpumask: nr_cpus '4x' is not a whole number"):
+        cpus_filter.cpumask("0-3", "4x")
+
+
+def test_mask_cpulist_filter_fails_clearly_on_an_oversized_mask():
+    with pytest.raises(AnsibleFilterError, match=r"mask_cpulist: CPU mask of \d+ characters is longer"):
+        cpus_filter.mask_cpulist("f" * 10_000)
+
+
+def test_legal_maximal_inputs_parse():
+    every = list(range(MAX_CPUS))
+    full_mask = format_mask(every, MAX_CPUS)
+    assert full_mask == ",".join(["ffffffff"] * 256)
+    assert parse_mask(full_mask) == every
+    assert parse_mask(full_mask + "\n") == every
+    assert parse_mask(format_mask([8191], 8192)) == [8191]
+    assert format_mask([8191], 8192) == "80000000" + ",00000000" * 255
+    assert parse_cpulist("0-8191") == every
+    assert parse_cpulist(",".join(map(str, every))) == every  # every CPU spelled out
+    assert parse_cpulist(every) == every
+    assert parse_cpulist("8191-8191:8192/8192") == [8191]
+    assert parse_cpulist("0-8191:1/4096") == [0, 4096]
+    assert format_cpulist(parse_cpulist(format_cpulist(range(0, MAX_CPUS, 2)))) == format_cpulist(
+        range(0, 8192, 2)
+    )
+
+
+def test_maximal_legal_cpulist_parses_in_linear_time():
+    # As many ranges as there are CPUs, each spanning all of them: 8192 x 8192 CPU ids to visit
+    # one by one, but a handful of bitmap operations per range.
+    start = time.perf_counter()
+    assert parse_cpulist(",".join(["0-8191:1/2"] * MAX_RANGES)) == list(range(0, MAX_CPUS, 2))
+    assert parse_cpulist(",".join(["0-8191"] * MAX_RANGES)) == list(range(MAX_CPUS))
+    assert parse_cpulist(["0-8191"] * MAX_RANGES) == list(range(MAX_CPUS))
+    assert time.perf_counter() - start < QUICK_SECONDS
+
+
+@FAST
+@given(
+    st.integers(min_value=0, max_value=MAX_CPU_ID),
+    st.integers(min_value=0, max_value=MAX_CPU_ID),
+    st.integers(min_value=1, max_value=MAX_CPUS + 50),
+    st.integers(min_value=1, max_value=MAX_CPUS + 50),
+)
+def test_strided_range_matches_the_kernel_definition(a, b, used, group):
+    first, last = min(a, b), max(a, b)
+    used, group = min(used, group), max(used, group)
+    expected = [c for c in range(first, last + 1) if (c - first) % group < used]
+    assert parse_cpulist(f"{first}-{last}:{used}/{group}") == expected

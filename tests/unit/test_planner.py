@@ -553,8 +553,9 @@ IMPOSSIBLE = [
         "c5n.18xlarge",
         None,
         {"smt": "require_off"},
-        "smt is require_off but SMT is active on this host; launch it with CpuOptions ThreadsPerCore=1 (or boot "
-        "with nosmt), or use smt use_siblings / idle_sibling",
+        "smt is require_off but SMT is active on this host; set threads_per_core = 1 in its Terraform host group "
+        "(terraform/modules/trading_hosts) to launch it with one thread per core, or disable SMT (boot with nosmt, "
+        "the only way on c5n.metal), or use smt use_siblings / idle_sibling",
         id="require-off-on-smt-host",
     ),
     pytest.param(
