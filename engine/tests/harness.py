@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import secrets
 import signal
 import socket
 import subprocess
@@ -116,10 +117,14 @@ def http_get(port: int, path: str, timeout: float = 5.0) -> tuple[int, str]:
         return err.code, err.read().decode()
 
 
-def http_post(port: int, path: str) -> tuple[int, str]:
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=b"", method="POST")
-    with urllib.request.urlopen(req, timeout=5) as resp:
-        return resp.status, resp.read().decode()
+def http_post(port: int, path: str, token: str | None = None) -> tuple[int, str]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=b"", method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            return resp.status, resp.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
 
 
 def metrics(port: int) -> dict[str, float]:
@@ -195,6 +200,12 @@ class Lab:
         raw_config["venue"]["address"] = f"127.0.0.1:{self.venue_port}"
         raw_config["feed"]["recovery"] = f"127.0.0.1:{self.recovery_port}"
         raw_config["feed"]["listen"] = f"127.0.0.1:{self.engine_feed_port}"
+        # the admin token that POST /kill-switch/* needs
+        self.token = secrets.token_urlsafe(24)
+        token_file = tmp_path / "admin.token"
+        token_file.write_text(self.token + "\n")
+        token_file.chmod(0o600)
+        raw_config["http"]["admin_token_file"] = str(token_file)
         self.engine: Proc | None = None
         self.feed: Proc | None = None
 

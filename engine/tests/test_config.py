@@ -23,7 +23,7 @@ def test_a_valid_config_parses_with_defaults(raw_config):
 @pytest.mark.parametrize(
     ("path", "value", "field", "words"),
     [
-        (("risk", "max_order_qty"), 0, "risk.max_order_qty", ">= 1"),
+        (("risk", "max_order_qty"), 0, "risk.max_order_qty", "between 1 and 4294967295"),
         (("risk", "max_order_qty"), "100", "risk.max_order_qty", "integer"),
         (("risk", "max_order_qty"), True, "risk.max_order_qty", "integer"),
         (("risk", "max_order_notional"), -5, "risk.max_order_notional", "number"),
@@ -46,6 +46,15 @@ def test_a_valid_config_parses_with_defaults(raw_config):
         (("engine", "sched_fifo_priority"), 100, "engine.sched_fifo_priority", "between 0 and 99"),
         (("engine", "busy_poll"), "yes", "engine.busy_poll", "true or false"),
         (("diagnostics", "latency_samples"), 10, "diagnostics.latency_samples_file", "required"),
+        (("risk", "max_order_notional"), float("inf"), "risk.max_order_notional", "finite"),
+        (("risk", "max_order_notional"), float("nan"), "risk.max_order_notional", "finite"),
+        (("risk", "max_order_notional"), 1e300, "risk.max_order_notional", "at most"),
+        (("risk", "max_order_qty"), 2**32, "risk.max_order_qty", "between 1 and 4294967295"),
+        (("strategy", "order_qty"), 2**32, "strategy.order_qty", "between 1 and 4294967295"),
+        (("risk", "max_position"), 2**63, "risk.max_position", "between"),
+        (("feed", "rcvbuf_bytes"), 2**31, "feed.rcvbuf_bytes", "between"),
+        (("feed", "max_request_messages"), 2**32, "feed.max_request_messages", "between"),
+        (("engine", "cpu_affinity"), [2**40], "engine.cpu_affinity", "CPU numbers"),
     ],
 )
 def test_errors_name_the_bad_field(raw_config, path, value, field, words):
@@ -108,6 +117,17 @@ def test_check_config_flag_validates_and_exits(raw_config, tmp_path, capsys):
     bad.write_text(json.dumps(raw_config))
     assert cli.main([str(bad), "--check-config"]) == cli.EXIT_CONFIG
     assert "risk.max_position" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "+inf"])
+def test_check_config_refuses_non_finite_toml_numbers(raw_config, tmp_path, capsys, value):
+    path = tmp_path / "c.toml"
+    path.write_text(
+        toml_of(raw_config).replace("max_order_notional = 1000000.0", f"max_order_notional = {value}")
+    )
+    assert f"max_order_notional = {value}" in path.read_text()
+    assert cli.main([str(path), "--check-config"]) == cli.EXIT_CONFIG
+    assert "risk.max_order_notional: must be a finite number" in capsys.readouterr().err
 
 
 def test_check_config_refuses_cpus_this_process_cannot_use(raw_config, tmp_path, capsys):

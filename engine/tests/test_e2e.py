@@ -108,7 +108,10 @@ def test_kill_switch_halts_sending_until_released(procs, tmp_path, raw_config):
     lab.start_feed("--rate", "4000", "--duration", "30")
     wait_until(lambda: lab.metrics()["lowlat_engine_orders_sent_total"] >= 10, what="orders")
 
-    status, body = http_post(lab.http, "/kill-switch/engage")
+    assert http_post(lab.http, "/kill-switch/engage")[0] == 401  # the token is required
+    assert http_post(lab.http, "/kill-switch/engage", "not-the-token")[0] == 403
+    assert lab.metrics()["lowlat_engine_kill_switch_engaged"] == 0
+    status, body = http_post(lab.http, "/kill-switch/engage", lab.token)
     assert status == 200 and json.loads(body) == {"kill_switch": True}
     halted = lab.metrics()
     assert halted["lowlat_engine_kill_switch_engaged"] == 1
@@ -120,7 +123,9 @@ def test_kill_switch_halts_sending_until_released(procs, tmp_path, raw_config):
     assert lab.venue_session()["orders"] == halted["lowlat_engine_orders_sent_total"]
     assert engine_status(lab)["kill_switch"] is True
 
-    assert json.loads(http_post(lab.http, "/kill-switch/release")[1]) == {"kill_switch": False}
+    assert http_post(lab.http, "/kill-switch/release")[0] == 401
+    assert engine_status(lab)["kill_switch"] is True
+    assert json.loads(http_post(lab.http, "/kill-switch/release", lab.token)[1]) == {"kill_switch": False}
     wait_until(
         lambda: lab.metrics()["lowlat_engine_orders_sent_total"] > later["lowlat_engine_orders_sent_total"],
         what="sending to resume",

@@ -22,12 +22,14 @@ class Rig:
         self.sel = selectors.DefaultSelector()
         self.messages = []
         self.active = 0
+        self.next_seq = 5  # the owner's next expected sequence: what it applied + 1
         self.gw = Gateway(
-            self.cfg, self.sel, self.on_message, self.on_active, lambda: 5, time.perf_counter_ns
+            self.cfg, self.sel, self.on_message, self.on_active, lambda: self.next_seq, time.perf_counter_ns
         )
 
     def on_message(self, mtype, fields, raw, now):
         self.messages.append((mtype, fields[0]))
+        self.next_seq = fields[0] + 1
 
     def on_active(self):
         self.active += 1
@@ -113,6 +115,29 @@ def test_idle_link_sends_heartbeats_and_a_silent_venue_is_dropped(rig):
     r.spin(lambda: r.gw.connects == 2)
     conn.close()
     conn2.close()
+
+
+def test_a_replay_ends_with_what_the_owner_applied_not_with_any_sequence_number(rig):
+    r = rig()
+    r.on_message = lambda mtype, fields, raw, now: r.messages.append((mtype, fields[0]))  # applies nothing
+    r.gw._on_message = r.on_message
+    conn, reader = r.accept()
+    r.read(conn, reader, vp.T_LOGIN)
+    conn.send(vp.encode(vp.T_LOGIN_ACCEPTED, b"TEST    ", 5, 6))
+    conn.send(vp.encode(vp.T_CANCELED, 2**64 - 1, 1, 10, 0))
+    r.spin(lambda: r.messages)
+    assert r.gw.state == LinkState.REPLAYING and not r.active
+    conn.close()
+
+
+def test_a_login_accepted_for_another_session_is_refused(rig):
+    r = rig(reconnect_interval_ms=10_000)
+    conn, reader = r.accept()
+    r.read(conn, reader, vp.T_LOGIN)
+    conn.send(vp.encode(vp.T_LOGIN_ACCEPTED, b"OTHER   ", 5, 4))
+    r.spin(lambda: r.gw.state == LinkState.DISCONNECTED)
+    assert not r.active and "OTHER" in r.gw.last_error
+    conn.close()
 
 
 def test_rejected_login_never_becomes_active(rig):

@@ -57,9 +57,13 @@ def test_frames_are_length_and_crc_framed():
         encode_frame(b"")
 
 
+def kept_aside(path) -> list:
+    return sorted(p for p in path.parent.iterdir() if p.name.startswith(path.name + "."))
+
+
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(payloads=payload_lists, data=st.data())
-def test_corrupting_any_byte_keeps_exactly_the_records_before_it(tmp_path_factory, payloads, data):
+def test_corrupting_any_byte_is_damage_kept_aside_never_a_silent_cut(tmp_path_factory, payloads, data):
     path = tmp_path_factory.mktemp("j") / "engine.journal"
     ends = write_journal(path, payloads)
     raw = bytearray(path.read_bytes())
@@ -69,16 +73,21 @@ def test_corrupting_any_byte_keeps_exactly_the_records_before_it(tmp_path_factor
     if offset < FILE_HEADER.size:  # the header is checksummed: not a journal any more
         with pytest.raises(JournalError):
             Journal(str(path), KIND_MAIN, FsyncPolicy.NEVER)
+        assert kept_aside(path) == []
         return
     kept = sum(1 for end in ends if end <= offset)
-    j = Journal(str(path), KIND_MAIN, FsyncPolicy.NEVER)
-    assert j.recovered.payloads == payloads[:kept]
     good_end = ends[kept - 1] if kept else FILE_HEADER.size
-    assert j.recovered.truncated_bytes == len(raw) - good_end
-    assert os.path.getsize(path) == good_end  # the corrupt tail is cut off on disk
+    j = Journal(str(path), KIND_MAIN, FsyncPolicy.NEVER, damage_record=b"HALT")
+    # a whole frame that fails its checksum is damage, wherever it is (even in the last record)
+    assert j.damage is not None and not j.damage.torn
+    assert j.damage.offset == good_end and j.damage.bytes == len(raw) - good_end
+    assert j.recovered.payloads == [*payloads[:kept], b"HALT"]
+    [aside] = kept_aside(path)
+    assert aside.read_bytes() == bytes(raw) and str(aside) == j.damage.kept_at
+    assert f"{good_end}" in aside.name and "damaged" in aside.name
     j.append_bytes(b"after")
     j.close()
-    assert list(iter_payloads(str(path), KIND_MAIN)) == [*payloads[:kept], b"after"]
+    assert list(iter_payloads(str(path), KIND_MAIN)) == [*payloads[:kept], b"HALT", b"after"]
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -87,13 +96,67 @@ def test_a_torn_write_at_any_length_keeps_the_whole_records(tmp_path_factory, pa
     path = tmp_path_factory.mktemp("j") / "engine.journal"
     ends = write_journal(path, payloads)
     raw = path.read_bytes()
-    cut = data.draw(st.integers(0, len(raw)), label="cut")
+    cut = data.draw(st.integers(FILE_HEADER.size, len(raw)), label="cut")
     path.write_bytes(raw[:cut])
-    j = Journal(str(path), KIND_MAIN, FsyncPolicy.NEVER)
+    j = Journal(str(path), KIND_MAIN, FsyncPolicy.NEVER, damage_record=b"HALT")
     kept = sum(1 for end in ends if end <= cut)
-    assert j.recovered.payloads == payloads[:kept]
+    good_end = ends[kept - 1] if kept else FILE_HEADER.size
+    assert j.recovered.payloads == payloads[:kept]  # a torn tail is no reason to halt
     j.close()
-    assert os.path.getsize(path) == (ends[kept - 1] if kept else FILE_HEADER.size)
+    assert os.path.getsize(path) == good_end
+    if cut == good_end:
+        assert j.damage is None and kept_aside(path) == []
+    else:
+        assert j.damage.torn and j.damage.offset == good_end and j.damage.bytes == cut - good_end
+        [aside] = kept_aside(path)
+        assert aside.read_bytes() == raw[:cut] and "torn" in aside.name
+
+
+def test_a_file_cut_inside_its_header_is_reset(tmp_path):
+    path = tmp_path / "j"
+    write_journal(path, [b"x"])
+    path.write_bytes(path.read_bytes()[:7])
+    j = Journal(str(path), KIND_MAIN, FsyncPolicy.NEVER)
+    assert j.recovered.payloads == [] and j.recovered.truncated_bytes == 7
+    j.close()
+
+
+def test_zeroed_tail_blocks_are_a_torn_tail(tmp_path):
+    path = tmp_path / "j"
+    ends = write_journal(path, [b"one", b"two"])
+    with open(path, "ab") as f:
+        f.write(bytes(8192))  # blocks allocated but never written before a power loss
+    j = Journal(str(path), KIND_MAIN, FsyncPolicy.NEVER)
+    assert j.damage.torn and j.recovered.payloads == [b"one", b"two"]
+    j.close()
+    assert os.path.getsize(path) == ends[-1]
+
+
+def test_a_length_flip_in_the_last_record_is_damage_not_a_torn_tail(tmp_path):
+    path = tmp_path / "j"
+    ends = write_journal(path, [b"one", b"kill switch engaged"])
+    raw = bytearray(path.read_bytes())
+    raw[ends[0] + 4] ^= 0x40  # the last frame now claims to run past the end of the file
+    path.write_bytes(bytes(raw))
+    j = Journal(str(path), KIND_MAIN, FsyncPolicy.NEVER)
+    assert not j.damage.torn and j.damage.offset == ends[0]
+    j.close()
+
+
+def test_damage_is_not_repaired_when_the_original_cannot_be_kept(tmp_path, monkeypatch):
+    path = tmp_path / "j"
+    write_journal(path, [b"one", b"two"])
+    raw = bytearray(path.read_bytes())
+    raw[FILE_HEADER.size + 9] ^= 1
+    path.write_bytes(bytes(raw))
+
+    def disk_full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("lowlat_engine.journal._keep_aside", disk_full)
+    with pytest.raises(OSError):
+        Journal(str(path), KIND_MAIN, FsyncPolicy.NEVER)
+    assert path.read_bytes() == bytes(raw)  # untouched
 
 
 def test_a_journal_of_the_other_kind_is_refused(tmp_path):

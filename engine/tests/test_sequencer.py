@@ -194,3 +194,14 @@ def test_any_loss_duplication_and_reordering_recovers_every_message_once_in_orde
             h.feed(packet(s, 1, wire.FLAG_RETRANSMIT))
     assert h.applied == list(range(1, total + 2))
     assert h.seq.state == FeedState.LIVE
+
+
+def test_sequence_numbers_past_the_accepted_range_are_bad_packets():
+    h = Harness()
+    h.feed(wire.encode_packet(0, SESSION, wire.MAX_SEQ, [msg(1), msg(2)]))  # would end past MAX_SEQ
+    assert h.seq.bad_packets == 1 and h.seq.session == -1 and not h.requests
+    h.feed(packet(1, 3))
+    h.feed(wire.encode_packet(0, SESSION, 2**64 - 2, [msg(4)]))
+    h.feed(wire.encode_packet(wire.FLAG_SNAPSHOT, SESSION, 2**64 - 1, []))
+    assert h.seq.bad_packets == 3 and h.seq.gaps == 0 and not h.requests
+    assert h.seq.state == FeedState.LIVE and h.applied == [1, 2, 3]

@@ -56,6 +56,8 @@ CURRENT = "/opt/lowlat-engine/current"
 RELEASES = "/opt/lowlat-engine/releases"
 JOURNAL = "/var/lib/lowlat-engine/engine.journal"
 MANIFEST = "/etc/lowlat/expected/trading_engine.json"
+ADMIN_TOKEN_FILE = "/etc/lowlat-engine/admin.token"
+ADMIN_TOKEN = "integration-test-admin-token-0123456789"  # a test value, not a secret
 
 SIMS_PLAY = """\
 - name: Simulators (lab only)
@@ -154,6 +156,23 @@ class Container:
         status, _, body = out.partition("\n")
         return int(status), body.strip()
 
+    def http_post(self, url: str, token: str | None = None) -> tuple[int, str]:
+        """POST from inside the container, with a bearer token when given."""
+        code = (
+            "import sys, urllib.request, urllib.error\n"
+            "h = {'Authorization': 'Bearer ' + sys.argv[2]} if len(sys.argv) > 2 else {}\n"
+            "req = urllib.request.Request(sys.argv[1], data=b'', method='POST', headers=h)\n"
+            "try:\n"
+            "    r = urllib.request.urlopen(req, timeout=5); print(r.status); print(r.read().decode())\n"
+            "except urllib.error.HTTPError as e:\n"
+            "    print(e.code); print(e.read().decode())\n"
+            "except OSError as e:\n"
+            "    print(-1); print(e)\n"
+        )
+        out = podman("exec", self.name, "python3", "-c", code, url, *([token] if token else [])).stdout
+        status, _, body = out.partition("\n")
+        return int(status), body.strip()
+
 
 @dataclass
 class EngineState:
@@ -213,6 +232,7 @@ class Lab:
                     "ansible_python_interpreter": "/usr/bin/python3",
                     "trading_engine_artifact": str(self.good.path),
                     "trading_engine_artifact_sha256": self.good.sha256,
+                    "trading_engine_admin_token": ADMIN_TOKEN,
                     "market_simulators_feed_rate": 200,
                 },
                 "children": {
@@ -488,7 +508,21 @@ def test_config_points_at_the_simulators_and_private_address(lab: Lab) -> None:
     assert f'recovery = "{lab.sims.ip}:20001"' in config
     assert f'address = "{lab.sims.ip}:21000"' in config
     assert f'listen = "{lab.engine.ip}:9108"' in config
+    assert f'admin_token_file = "{ADMIN_TOKEN_FILE}"' in config
     assert "hugetlbfs_fallback = true" in config  # forced in a container, with the reason in the audit
+
+
+def test_admin_token_file_is_private_and_guards_the_kill_switch(lab: Lab) -> None:
+    owner_mode = lab.engine.sh(f"stat -c '%U %G %a' {ADMIN_TOKEN_FILE}").stdout.split()
+    assert owner_mode == ["lowlat-engine", "lowlat-engine", "600"]
+    assert lab.engine.sh(f"cat {ADMIN_TOKEN_FILE}").stdout == ADMIN_TOKEN + "\n"
+    for run in lab.runs.values():  # no_log: the token never reaches the play's output
+        assert ADMIN_TOKEN not in run.output
+    base = f"http://{lab.engine.ip}:9108/kill-switch"
+    assert lab.engine.http_post(f"{base}/engage")[0] == 401
+    assert lab.engine.http_post(f"{base}/engage", "not-the-admin-token-at-all")[0] == 403
+    assert lab.engine.http_post(f"{base}/engage", ADMIN_TOKEN) == (200, '{"kill_switch": true}')
+    assert lab.engine.http_post(f"{base}/release", ADMIN_TOKEN) == (200, '{"kill_switch": false}')
 
 
 def test_audit_manifest_marks_what_the_container_cannot_check(lab: Lab) -> None:

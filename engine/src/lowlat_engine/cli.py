@@ -8,6 +8,7 @@ import os
 import sys
 
 from lowlat_engine import __version__, cpu, jsonlog
+from lowlat_engine.admin_auth import BearerAuth, check_token_file
 from lowlat_engine.config import Config, ConfigError, load
 from lowlat_engine.engine import Engine, StartupError
 from lowlat_engine.engine_metrics import build_registry
@@ -66,6 +67,7 @@ def _admin_server(engine: Engine) -> AdminServer:
             "/status": status,
         },
         post={"/kill-switch/engage": kill_switch(True), "/kill-switch/release": kill_switch(False)},
+        auth=BearerAuth(engine.cfg.http.admin_token_file),
     )
 
 
@@ -78,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         cfg = load(args.config)
+        check_token_file(cfg.http.admin_token_file)
     except ConfigError as exc:
         print(f"lowlat-engine: invalid configuration {args.config}: {exc}", file=sys.stderr)
         return EXIT_CONFIG

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,7 +12,14 @@ from typing import Any
 
 from lowlat_engine.journal import FsyncPolicy
 from lowlat_engine.risk import RiskLimits
-from lowlat_engine.wire import encode_symbol
+from lowlat_engine.wire import PRICE_SCALE, encode_symbol
+
+U32_MAX = 2**32 - 1  # quantities travel as u32 on the wire
+I64_MAX = 2**63 - 1
+INT_MAX = 2**31 - 1  # socket options are C ints
+# price (i64, fixed point) x qty must stay comparable in i64 fixed point
+MAX_NOTIONAL = I64_MAX // PRICE_SCALE
+MAX_CPU = 65535
 
 
 class ConfigError(ValueError):
@@ -88,6 +96,7 @@ class MemorySection:
 @dataclass(frozen=True)
 class HttpSection:
     listen: Address
+    admin_token_file: str  # "" = state-changing endpoints disabled
 
 
 @dataclass(frozen=True)
@@ -145,10 +154,15 @@ class _Section:
             raise ConfigError(self.field(key), f"must be {bounds} (got {value})")
         return value
 
-    def number(self, key: str, default: Any = REQUIRED, lo: float = 0.0) -> float:
+    def number(self, key: str, default: Any = REQUIRED, lo: float = 0.0, hi: float = math.inf) -> float:
+        """A finite number > lo and <= hi (inf and nan, which TOML and JSON allow, are refused)."""
         value = self._get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= lo:
-            raise ConfigError(self.field(key), f"must be a number > {lo} (got {value!r})")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(self.field(key), f"must be a number (got {value!r})")
+        if not math.isfinite(value) or value <= lo:
+            raise ConfigError(self.field(key), f"must be a finite number > {lo:g} (got {value!r})")
+        if value > hi:
+            raise ConfigError(self.field(key), f"must be at most {hi:.0f} (got {value!r})")
         return float(value)
 
     def flag(self, key: str, default: Any = REQUIRED) -> bool:
@@ -188,7 +202,7 @@ class _Section:
 
 
 def _is_cpu(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+    return isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_CPU
 
 
 def _is_symbol(v: Any) -> bool:
@@ -221,11 +235,11 @@ def parse(raw: dict) -> Config:
     feed = FeedSection(
         listen=s.address("listen"),
         recovery=s.address("recovery", allow_port_zero=False),
-        rcvbuf_bytes=s.integer("rcvbuf_bytes", 4 << 20, 65536),
+        rcvbuf_bytes=s.integer("rcvbuf_bytes", 4 << 20, 65536, INT_MAX),
         recovery_timeout_ms=s.integer("recovery_timeout_ms", 200, 1),
         recovery_retries=s.integer("recovery_retries", 3, 0),
         max_buffered_messages=s.integer("max_buffered_messages", 1_000_000, 1000),
-        max_request_messages=s.integer("max_request_messages", 100_000, 1),
+        max_request_messages=s.integer("max_request_messages", 100_000, 1, U32_MAX),
     )
     s.finish()
 
@@ -249,7 +263,7 @@ def parse(raw: dict) -> Config:
     strategy = StrategySection(
         symbols=s.items("symbols", _is_symbol, "1-8 character ASCII symbols"),
         threshold_pct=s.integer("threshold_pct", 70, 51, 100),
-        order_qty=s.integer("order_qty", 100, 1),
+        order_qty=s.integer("order_qty", 100, 1, U32_MAX),
         cooldown_updates=s.integer("cooldown_updates", 10, 0),
         tif=s.text("tif", "ioc", ("ioc", "day")),
     )
@@ -261,9 +275,9 @@ def parse(raw: dict) -> Config:
 
     s = _Section(raw, "risk")
     risk = RiskLimits(
-        max_order_qty=s.integer("max_order_qty", REQUIRED, 1),
-        max_order_notional=s.number("max_order_notional"),
-        max_position=s.integer("max_position", REQUIRED, 0),
+        max_order_qty=s.integer("max_order_qty", REQUIRED, 1, U32_MAX),
+        max_order_notional=s.number("max_order_notional", hi=MAX_NOTIONAL),
+        max_position=s.integer("max_position", REQUIRED, 0, I64_MAX),
         price_collar_bps=s.integer("price_collar_bps", REQUIRED, 1, 10_000),
         max_orders_per_second=s.integer("max_orders_per_second", REQUIRED, 1, 1_000_000),
         max_consecutive_venue_rejects=s.integer("max_consecutive_venue_rejects", 10, 0),
@@ -292,7 +306,10 @@ def parse(raw: dict) -> Config:
     s.finish()
 
     s = _Section(raw, "http", required=False)
-    http = HttpSection(listen=s.address("listen", "127.0.0.1:9108"))
+    http = HttpSection(
+        listen=s.address("listen", "127.0.0.1:9108"),
+        admin_token_file=s.text("admin_token_file", ""),
+    )
     s.finish()
 
     s = _Section(raw, "diagnostics", required=False)

@@ -7,7 +7,6 @@ trading state: control requests are queued to the loop, which wakes on a socket 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import queue
@@ -24,13 +23,14 @@ from lowlat_engine import __version__, records
 from lowlat_engine.book import Book
 from lowlat_engine.config import Config
 from lowlat_engine.feed_handler import FeedHandler
-from lowlat_engine.gateway import Gateway
+from lowlat_engine.gateway import Gateway, LinkState
 from lowlat_engine.hugebuf import BufferArena
-from lowlat_engine.journal import KIND_DEAD_LETTER, KIND_MAIN, Journal, JournalError
+from lowlat_engine.journal_dir import StartupError, open_journal_dir
 from lowlat_engine.metrics import Histogram
 from lowlat_engine.orders import Order
 from lowlat_engine.risk import HaltReason, Reason, RiskGate
 from lowlat_engine.strategy import ImbalanceStrategy
+from lowlat_engine.venue_checks import check_sequenced
 from lowlat_engine.venue_proto import (
     NEW_ORDER_FRAME,
     NEW_ORDER_LEN,
@@ -47,12 +47,7 @@ from lowlat_engine.wire import MAX_DATAGRAM
 log = logging.getLogger("engine")
 
 POLL_INTERVAL_NS = 10_000_000  # timers (recovery, order timeouts, heartbeats) run every 10 ms
-MAIN_JOURNAL = "engine.journal"
-DEAD_LETTER_JOURNAL = "deadletter.journal"
-
-
-class StartupError(RuntimeError):
-    pass
+__all__ = ["Engine", "StartupError"]
 
 
 class Engine:
@@ -89,6 +84,8 @@ class Engine:
             self.risk.kill_switch = True
             self.risk.halt_reason = self._recovered.halt_reason
             log.warning("kill switch still engaged according to the journal; release it to trade")
+        if self.journal_damaged:
+            self.risk.halts[HaltReason.JOURNAL_DAMAGED] += 1
         self.blotter = self._recovered.blotter
         self.strategy = ImbalanceStrategy(
             cfg.strategy.threshold_pct, cfg.strategy.order_qty, cfg.strategy.cooldown_updates
@@ -105,6 +102,9 @@ class Engine:
         self.order_timeouts = 0
         self.orders_lost = 0
         self.venue_duplicates = 0
+        self.venue_invalid_messages = 0
+        self.venue_seq_gaps = 0
+        self.venue_gap_messages = 0
         self.dead_letters = 0
         self.signals_without_venue = 0
         samples = cfg.diagnostics.latency_samples
@@ -136,48 +136,20 @@ class Engine:
             lambda: self.blotter.last_venue_seq + 1,
             time.perf_counter_ns,
         )
+        if self._recovered.invalid:
+            log.error(
+                "the journal holds venue messages with fields out of range; they were not applied",
+                extra={"messages": self._recovered.invalid},
+            )
+            self.engage_kill_switch(HaltReason.BAD_VENUE_MESSAGE)
 
     # -- journals ------------------------------------------------------------------------
 
     def _open_journals(self) -> None:
-        jdir = self.cfg.journal.dir
-        try:
-            os.makedirs(jdir, exist_ok=True)
-            self._lock_fd = os.open(os.path.join(jdir, "lock"), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o640)
-        except OSError as exc:
-            raise StartupError(f"journal.dir={jdir!r}: {exc.strerror}") from exc
-        try:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            os.close(self._lock_fd)
-            raise StartupError(f"journal.dir={jdir!r} is in use by another engine process") from exc
-        policy, interval = self.cfg.journal.fsync, self.cfg.journal.fsync_interval_ms
-        try:
-            self.journal = Journal(os.path.join(jdir, MAIN_JOURNAL), KIND_MAIN, policy, interval)
-        except (OSError, JournalError) as exc:
-            os.close(self._lock_fd)
-            raise StartupError(f"journal {MAIN_JOURNAL} in {jdir}: {exc}") from exc
-        try:
-            self.dead_letter = Journal(
-                os.path.join(jdir, DEAD_LETTER_JOURNAL), KIND_DEAD_LETTER, policy, interval
-            )
-        except (OSError, JournalError) as exc:
-            self.journal.close()
-            os.close(self._lock_fd)
-            raise StartupError(f"journal {DEAD_LETTER_JOURNAL} in {jdir}: {exc}") from exc
-        self.journal_truncated_bytes = 0
-        for journal in (self.journal, self.dead_letter):
-            cut = journal.recovered.truncated_bytes
-            if cut:
-                self.journal_truncated_bytes += cut
-                log.warning(
-                    "journal had a corrupt or torn tail; truncated to the last good record",
-                    extra={
-                        "journal": journal.path,
-                        "truncated_bytes": cut,
-                        "kept_records": len(journal.recovered.payloads),
-                    },
-                )
+        jdir = open_journal_dir(self.cfg.journal)
+        self._lock_fd = jdir.lock_fd
+        self.journal, self.dead_letter = jdir.journal, jdir.dead_letter
+        self.journal_truncated_bytes, self.journal_damaged = jdir.truncated_bytes, jdir.damaged
         self._recovered = records.rebuild(self.journal.recovered.payloads)
         blotter = self._recovered.blotter
         log.info(
@@ -263,9 +235,17 @@ class Engine:
 
     def _on_venue_message(self, mtype: int, fields: tuple, raw: bytes, recv_ns: int) -> None:
         blotter = self.blotter
-        if not blotter.is_new_seq(fields[0]):
-            self.venue_duplicates += 1
+        problem = check_sequenced(mtype, fields)
+        if problem is not None:
+            self._reject_venue_message(fields[0], raw, problem)
             return
+        expected = blotter.last_venue_seq + 1
+        if fields[0] != expected:
+            if fields[0] < expected:
+                self.venue_duplicates += 1
+                return
+            if not self._on_venue_gap(expected, fields[0]):
+                return
         clordid = fields[1]
         if mtype == T_REJECT:
             # dead letter first: at-least-once, the main journal below is the source of truth
@@ -288,6 +268,47 @@ class Engine:
             log.warning("venue rejected order", extra={"clordid": clordid, "reason": fields[2]})
             if self.risk.on_venue_reject():
                 self._journal_kill_switch(HaltReason.VENUE_REJECTS)
+
+    def _reject_venue_message(self, seq: int, raw: bytes, problem: str) -> None:
+        """Dead-letter a venue message that does not fit the wire's ranges; never apply it.
+
+        Its sequence number, when it is the next one, is consumed (journaled), so the messages
+        after it apply and a restart does not ask for it again. Positions may now differ from
+        the venue's: the kill switch is engaged.
+        """
+        self.venue_invalid_messages += 1
+        self.dead_letters += 1
+        self.dead_letter.append_bytes(
+            records.DEAD_VENUE.pack(records.R_DEAD_VENUE, Reason.BAD_VENUE_MESSAGE) + raw
+        )
+        consumed = seq == self.blotter.last_venue_seq + 1
+        if consumed:
+            self.journal.append(records.VENUE_SKIPPED, records.R_VENUE_SKIPPED, seq)
+            self.blotter.last_venue_seq = seq
+        log.error(
+            "venue message rejected: a field is out of range; dead-lettered, not applied",
+            extra={"problem": problem, "type": chr(raw[0]), "seq_consumed": consumed, "frame": raw.hex()},
+        )
+        self.engage_kill_switch(HaltReason.BAD_VENUE_MESSAGE)
+
+    def _on_venue_gap(self, expected: int, seq: int) -> bool:
+        """A message beyond the next sequence; True when it is to be applied anyway.
+
+        On a live session the missing messages are asked for again: the gateway logs in anew
+        with the expected sequence and the venue replays from there. A gap inside that replay
+        means the venue itself has no such messages: what it sends is applied (its record is
+        the truth positions must match), and the kill switch is engaged for the operator.
+        """
+        self.venue_seq_gaps += 1
+        self.venue_gap_messages += seq - expected
+        extra = {"expected": expected, "received": seq}
+        if self.gateway.state != LinkState.REPLAYING:
+            log.warning("venue sequence gap: logging in again for a replay", extra=extra)
+            self.gateway.request_replay(f"sequence gap: expected {expected}, received {seq}")
+            return False
+        log.error("the venue's replay skips sequence numbers: applying what it sent, halting", extra=extra)
+        self.engage_kill_switch(HaltReason.VENUE_GAP)
+        return True
 
     def _dead_letter_order(self, reason: Reason, order: Order) -> None:
         self._dead_letter(

@@ -47,6 +47,11 @@ def build_registry(engine: Engine) -> Registry:
     reg.counter(
         "bad_packets_total", "Datagrams dropped because they broke the wire format.", lambda: seq.bad_packets
     )
+    reg.counter(
+        "feed_bad_messages_total",
+        "Level updates dropped because their side or price broke the wire format.",
+        lambda: feed.bad_messages,
+    )
     reg.counter("feed_gaps_total", "Sequence gaps detected on the live feed.", lambda: seq.gaps)
     reg.counter(
         "feed_gap_messages_total",
@@ -113,6 +118,26 @@ def build_registry(engine: Engine) -> Registry:
         "journal_truncated_bytes",
         "Bytes cut from corrupt or torn journal tails at startup.",
         lambda: engine.journal_truncated_bytes,
+    )
+    reg.gauge(
+        "journal_damaged",
+        "1 when the main journal was found damaged before its end at startup (kept aside, halted).",
+        lambda: engine.journal_damaged,
+    )
+    reg.counter(
+        "venue_invalid_messages_total",
+        "Venue messages with a field out of range: dead-lettered, not applied; they halt.",
+        lambda: engine.venue_invalid_messages,
+    )
+    reg.counter(
+        "venue_sequence_gaps_total",
+        "Venue messages beyond the next expected sequence (a new login asks for a replay).",
+        lambda: engine.venue_seq_gaps,
+    )
+    reg.counter(
+        "venue_gap_messages_total",
+        "Venue sequence numbers missing at the moment the gaps were detected.",
+        lambda: engine.venue_gap_messages,
     )
     reg.counter(
         "venue_duplicate_messages_total",

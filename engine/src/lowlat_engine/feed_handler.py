@@ -16,7 +16,16 @@ from lowlat_engine.book import Book
 from lowlat_engine.config import FeedSection
 from lowlat_engine.metrics import Histogram
 from lowlat_engine.sequencer import Sequencer
-from lowlat_engine.wire import MESSAGE, MESSAGE_SIZE, MSG_LEVEL, Request, encode_request, encode_symbol
+from lowlat_engine.wire import (
+    MESSAGE,
+    MESSAGE_SIZE,
+    MSG_LEVEL,
+    SIDE_ASK,
+    SIDE_BID,
+    Request,
+    encode_request,
+    encode_symbol,
+)
 
 TopChangeFn = Callable[[Book, int], None]
 
@@ -38,7 +47,8 @@ class FeedHandler:
         self._on_top_change = on_top_change
         self.latency = latency  # exchange timestamp -> receive, wall clock (same-host feeds)
         self.messages = 0
-        self.ignored = 0
+        self.ignored = 0  # messages for symbols without a book (any bytes: never decoded)
+        self.bad_messages = 0  # level updates with a side other than B/S or a price <= 0
         self.trades = 0
         self.requests_sent = 0
         self.rx_wall_ns = 0  # wall-clock receive time of the datagram being handled
@@ -116,6 +126,8 @@ class FeedHandler:
                 self.ignored += 1
             elif mtype != MSG_LEVEL:
                 self.trades += 1
+            elif price <= 0 or (side != SIDE_BID and side != SIDE_ASK):
+                self.bad_messages += 1
             elif book.apply(side, price, size) and live:
                 on_top(book, t0)
         self.messages += count

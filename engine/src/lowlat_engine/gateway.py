@@ -15,6 +15,7 @@ from enum import IntEnum
 
 from lowlat_engine import venue_proto as vp
 from lowlat_engine.config import VenueSection
+from lowlat_engine.wire import MAX_SEQ
 
 log = logging.getLogger("gateway")
 
@@ -124,6 +125,12 @@ class Gateway:
         self._reader = vp.FrameReader()
         self._deadline = now + self.cfg.reconnect_interval_ms * 1_000_000
 
+    def request_replay(self, reason: str) -> None:
+        """Drop the session and log in again at once: the venue replays from the next sequence."""
+        now = self._clock()
+        self._drop(reason, now)
+        self._deadline = now
+
     def close(self) -> None:
         if self.sock is not None:
             self._sel.unregister(self.sock)
@@ -193,10 +200,11 @@ class Gateway:
             for mtype, fields, raw in self._reader.frames():
                 if mtype in vp.SEQUENCED:
                     self._on_message(mtype, fields, raw, now)
-                    if self.state == LinkState.REPLAYING and fields[0] >= self._replay_until:
+                    # only what the owner applied counts towards the end of the replay
+                    if self.state == LinkState.REPLAYING and self._next_seq() > self._replay_until:
                         self._become_active()
                 elif mtype == vp.T_LOGIN_ACCEPTED:
-                    self._on_login_accepted(fields)
+                    self._on_login_accepted(fields, now)
                 elif mtype == vp.T_LOGIN_REJECTED:
                     self.login_rejects += 1
                     if fields[0] == vp.LOGIN_SEQ_AHEAD:
@@ -211,8 +219,11 @@ class Gateway:
         except vp.ProtocolError as exc:
             self._drop(f"protocol error: {exc}", now)
 
-    def _on_login_accepted(self, fields: tuple) -> None:
-        _session, next_seq, high_seq = fields
+    def _on_login_accepted(self, fields: tuple, now: int) -> None:
+        session, next_seq, high_seq = fields
+        if session != self._session or high_seq > MAX_SEQ:
+            self._drop(f"login accepted for session {session!r} up to sequence {high_seq}", now)
+            return
         log.info("venue login accepted", extra={"next_seq": next_seq, "high_seq": high_seq})
         if high_seq < next_seq:
             self._become_active()

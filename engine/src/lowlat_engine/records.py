@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from lowlat_engine.orders import Blotter
 from lowlat_engine.risk import HaltReason
+from lowlat_engine.venue_checks import check_sequenced
 from lowlat_engine.venue_proto import BODIES, SEQUENCED
 
 R_ORDER_NEW = 1
@@ -14,7 +15,9 @@ R_VENUE = 2
 R_ORDER_LOST = 3
 R_ORDER_TIMEOUT = 4
 R_KILL_SWITCH = 5
+R_VENUE_SKIPPED = 6
 R_DEAD_LETTER = 10
+R_DEAD_VENUE = 11
 
 # type, side, tif, qty, clordid, symbol, price, ts_ns
 ORDER_NEW = struct.Struct("<BBBxIQ8sqQ")
@@ -24,8 +27,12 @@ VENUE_PREFIX = bytes([R_VENUE])
 ORDER_REF = struct.Struct("<B7xQ")
 # type, engaged (0/1), halt reason, ts_ns
 KILL_SWITCH = struct.Struct("<BBB5xQ")
+# type, venue sequence number of a message rejected as invalid: consumed, never applied
+VENUE_SKIPPED = struct.Struct("<B7xQ")
 # type, reason, side, tif, qty, clordid (0 = never sent), symbol, price, ts_ns
 DEAD_LETTER = struct.Struct("<BBBBIQ8sqQ")
+# dead-letter journal: type, reason, then the rejected venue frame without its length
+DEAD_VENUE = struct.Struct("<BB")
 
 
 @dataclass
@@ -35,6 +42,9 @@ class Recovered:
     halt_reason: HaltReason | None = None
     timed_out: set[int] = field(default_factory=set)
     records: int = 0
+    # venue messages out of range (journaled by an older release), not applied, found after the
+    # last kill-switch record (a halt or release after them means they were already dealt with)
+    invalid: int = 0
 
 
 def rebuild(payloads: list[bytes]) -> Recovered:
@@ -51,8 +61,14 @@ def rebuild(payloads: list[bytes]) -> Recovered:
             if mtype not in SEQUENCED:
                 raise ValueError(f"journal holds a non-sequenced venue message type {mtype}")
             fields = BODIES[mtype].unpack_from(payload, 2)
-            if blotter.is_new_seq(fields[0]):
+            if check_sequenced(mtype, fields) is not None:
+                state.invalid += 1
+            elif blotter.is_new_seq(fields[0]):
                 blotter.on_venue(mtype, fields)
+        elif kind == R_VENUE_SKIPPED:
+            seq = VENUE_SKIPPED.unpack(payload)[1]
+            if blotter.is_new_seq(seq):
+                blotter.last_venue_seq = seq
         elif kind == R_ORDER_LOST:
             blotter.forget(ORDER_REF.unpack(payload)[1])
         elif kind == R_ORDER_TIMEOUT:
@@ -61,6 +77,7 @@ def rebuild(payloads: list[bytes]) -> Recovered:
             _t, engaged, reason, _ts = KILL_SWITCH.unpack(payload)
             state.kill_switch = bool(engaged)
             state.halt_reason = HaltReason(reason) if engaged else None
+            state.invalid = 0
         else:
             raise ValueError(f"unknown journal record type {kind}")
         state.records += 1

@@ -26,6 +26,7 @@ class Reason(IntEnum):
     VENUE_REJECT = 20
     ACK_TIMEOUT = 21
     LOST = 22
+    BAD_VENUE_MESSAGE = 23  # a venue message with a field out of range (not applied)
 
     @property
     def label(self) -> str:
@@ -40,6 +41,9 @@ class HaltReason(IntEnum):
     VENUE_REJECTS = 2
     ORDER_TIMEOUT = 3
     SIGNAL = 4
+    VENUE_GAP = 5  # the venue's replay skipped sequence numbers
+    JOURNAL_DAMAGED = 6  # the journal was damaged before its end (found at startup)
+    BAD_VENUE_MESSAGE = 7  # the venue sent a message that could not be applied
 
     @property
     def label(self) -> str:

@@ -19,6 +19,7 @@ from lowlat_engine.wire import (
     HEADER,
     HEADER_SIZE,
     MAGIC,
+    MAX_SEQ,
     MESSAGE_SIZE,
     REQ_RETRANSMIT,
     REQ_SNAPSHOT,
@@ -127,6 +128,9 @@ class Sequencer:
         if not flags and first == self.expected and session == self.session and self.state == _LIVE:
             self.expected = self.high = first + count
             self._apply(buf, HEADER_SIZE, count, t0, True)
+            return
+        if first + count > MAX_SEQ:  # the next expected sequence would not fit a request's u64
+            self.bad_packets += 1
             return
         if flags & FLAG_SNAPSHOT:
             if session == self.session:

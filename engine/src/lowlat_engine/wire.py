@@ -73,10 +73,19 @@ class Request(NamedTuple):
     count: int
 
 
+MAX_SEQ = 2**63 - 1  # highest sequence number accepted, so that "next = seq + 1" still fits a u64
+
+
+def is_symbol(raw: bytes) -> bool:
+    """8 bytes: 1-8 printable ASCII characters without spaces, left-aligned, space-padded."""
+    name = raw.rstrip(b" ")
+    return len(raw) == 8 and bool(name) and all(0x21 <= c <= 0x7E for c in name)
+
+
 def encode_symbol(name: str) -> bytes:
     raw = name.encode("ascii")
-    if not raw or len(raw) > 8 or b" " in raw:
-        raise ValueError(f"symbol {name!r} must be 1-8 ASCII characters without spaces")
+    if not raw or len(raw) > 8 or not is_symbol(raw.ljust(8, b" ")):
+        raise ValueError(f"symbol {name!r} must be 1-8 printable ASCII characters without spaces")
     return raw.ljust(8, b" ")
 
 
