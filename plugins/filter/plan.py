@@ -5,6 +5,7 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.lowlat.trading.plugins.module_utils.planner import PlanError, make_plan
+from ansible_collections.lowlat.trading.plugins.module_utils.policy import PolicyError, validate_policy
 from ansible_collections.lowlat.trading.plugins.module_utils.shape import launched_shape, topology_from_shape
 
 HOST_DECIDES_SMT = (
@@ -16,20 +17,26 @@ HOST_DECIDES_SMT = (
 def shape_plan(shape: dict, policy: dict | None = None, cpu_options: dict | None = None) -> dict:
     """{'error': '' or the planner's message, 'plan': plan or None}.
 
+    A bad policy value (policy.validate_policy) is an AnsibleFilterError, not an 'error': the policy is
+    wrong whatever the instance type, so the task fails with the message naming the option.
+
     cpu_options (the inventory's ec2_cpu_options) say how the instance was launched: ThreadsPerCore 1 is
     SMT off by construction, 2 is SMT on. Without them smt require_off is left to the host's topology:
     the preflight plans the one shape require_off accepts, and the on-host plan refuses siblings.
     """
     if not isinstance(shape, dict):
         raise AnsibleFilterError(f"shape_plan expects the lowlat_cpu_shape dict, got {type(shape).__name__}")
-    policy = policy or {}
+    try:
+        policy = validate_policy(policy)
+    except PolicyError as err:
+        raise AnsibleFilterError(f"shape_plan: invalid policy: {err}") from None
     try:
         launched = launched_shape(shape, cpu_options)
-        host_decides = launched is None and policy.get("smt") == "require_off"
+        host_decides = launched is None and policy.smt == "require_off"
         if host_decides:
             launched = {**shape, "threads_per_core": 1, "vcpus": shape["cores"]}
         topo = topology_from_shape(launched or shape)
-    except (KeyError, ValueError) as err:
+    except (KeyError, TypeError, ValueError) as err:
         raise AnsibleFilterError(f"shape_plan: {err}") from err
     try:
         plan = make_plan(topo, policy)

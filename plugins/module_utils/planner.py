@@ -1,99 +1,32 @@
 """The CPU plan: one pure function from a host's topology and a policy to the plan every role reads.
 
-Nothing here touches the host. Impossible policies raise PlanError with a message saying what to change.
+Nothing here touches the host. The policy is checked first (policy.validate_policy: types, ranges, names,
+modes); what only the topology can refuse is checked here. Both raise PlanError (the policy's PolicyError
+is one) with a message saying what to change.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-
-from ansible_collections.lowlat.trading.plugins.module_utils.cpulist import (
-    CpuListError,
-    format_cpulist,
-    format_mask,
-    parse_cpulist,
+from ansible_collections.lowlat.trading.plugins.module_utils.cpulist import format_cpulist, format_mask
+from ansible_collections.lowlat.trading.plugins.module_utils.plan_error import PlanError
+from ansible_collections.lowlat.trading.plugins.module_utils.policy import (
+    AUTO,
+    Policy,
+    PolicyError,
+    validate_policy,
 )
 from ansible_collections.lowlat.trading.plugins.module_utils.topology import Topology
 
+__all__ = ["PLAN_VERSION", "PlanError", "Policy", "PolicyError", "make_plan"]
+
 PLAN_VERSION = 1
-SMT_POLICIES = ("use_siblings", "idle_sibling", "require_off")
-IRQ_MODES = ("auto", "dedicated", "housekeeping")
 HUGEPAGE_KB = {"2M": 2048, "1G": 1048576}
 # Below this many cores on the NIC's node, auto IRQ mode shares the housekeeping core instead of
 # taking a dedicated one (a c5n.xlarge would otherwise have nothing left to isolate).
 DEDICATED_IRQ_MIN_CORES = 4
 
 
-class PlanError(ValueError):
-    """An impossible policy for this topology; the message says what to change."""
-
-
-@dataclass
-class Policy:
-    housekeeping: str | list[int] = "auto"
-    housekeeping_cores_per_node: int = 1
-    irq_mode: str = "auto"
-    irq_cpus: str | list[int] = "auto"
-    irq_cores: int = 1
-    isolated: str | list[int] = "auto"
-    engine_cpus: str | list[int] = "auto"
-    engine_cpu_count: int = 0
-    smt: str = "use_siblings"
-    allow_sibling_split: bool = False
-    nic_numa_node: str | int = "auto"
-    hugepages_2m: int = 0
-    hugepages_1g: int = 0
-    hugepages_nodes: str | list[int] = "nic"
-    hugepages_max_share: float = 0.5
-
-    @classmethod
-    def from_dict(cls, data: dict | None) -> Policy:
-        data = {k: v for k, v in (data or {}).items() if v is not None}
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise PlanError(
-                f"unknown policy option(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-            )
-        policy = cls(**data)
-        policy.validate()
-        return policy
-
-    def validate(self) -> None:
-        if self.smt not in SMT_POLICIES:
-            raise PlanError(f"smt policy {self.smt!r} is not one of {', '.join(SMT_POLICIES)}")
-        if self.irq_mode not in IRQ_MODES:
-            raise PlanError(f"irq_mode {self.irq_mode!r} is not one of {', '.join(IRQ_MODES)}")
-        for name in ("housekeeping_cores_per_node", "irq_cores"):
-            if not _whole(getattr(self, name)) or getattr(self, name) < 1:
-                raise PlanError(f"{name} must be a whole number of at least 1, got {getattr(self, name)!r}")
-        for name in ("engine_cpu_count", "hugepages_2m", "hugepages_1g"):
-            if not _whole(getattr(self, name)) or getattr(self, name) < 0:
-                raise PlanError(f"{name} must be a whole number of at least 0, got {getattr(self, name)!r}")
-        try:
-            share = float(self.hugepages_max_share)
-        except (TypeError, ValueError):
-            share = None
-        if share is None or not 0 < share <= 0.9:
-            raise PlanError(
-                f"hugepages_max_share must be above 0 and at most 0.9 (the kernel and the engine need the rest), "
-                f"got {self.hugepages_max_share!r}"
-            )
-
-
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_auto(value) -> bool:
-    return isinstance(value, str) and value.strip().lower() == "auto"
-
-
-def _explicit(topo: Topology, what: str, value) -> list[int]:
-    try:
-        cpus = parse_cpulist(value)
-    except (CpuListError, TypeError) as err:
-        raise PlanError(f"{what}: {err}") from err
+def _explicit(topo: Topology, what: str, cpus: list[int]) -> list[int]:
     missing = [c for c in cpus if c not in topo.cpus]
     if missing:
         raise PlanError(
@@ -108,9 +41,9 @@ def _cores_on_node(topo: Topology, node: int) -> list[list[int]]:
 
 
 def _nic_node(topo: Topology, policy: Policy, notes: list[str]) -> int:
-    if not _is_auto(policy.nic_numa_node):
+    if policy.nic_numa_node != AUTO:
         node = policy.nic_numa_node
-        if not isinstance(node, int) or node not in topo.nodes:
+        if node not in topo.nodes:
             raise PlanError(
                 f"nic_numa_node {node!r} is not a NUMA node of this host (nodes: {sorted(topo.nodes)})"
             )
@@ -133,12 +66,7 @@ def _auto_housekeeping(topo: Topology, policy: Policy) -> list[int]:
 
 
 def _irq_set(topo: Topology, policy: Policy, nic_node: int, housekeeping: list[int]) -> tuple[str, list[int]]:
-    if not _is_auto(policy.irq_cpus):
-        if policy.irq_mode == "housekeeping":
-            raise PlanError(
-                "irq_cpus names dedicated IRQ CPUs but irq_mode is housekeeping; "
-                "drop irq_cpus or set irq_mode to dedicated"
-            )
+    if policy.irq_cpus != AUTO:
         return "dedicated", _explicit(topo, "irq_cpus", policy.irq_cpus)
     mode = policy.irq_mode
     node_cores = _cores_on_node(topo, nic_node)
@@ -169,7 +97,7 @@ def _check_siblings(topo: Topology, sets: dict[str, list[int]]) -> None:
 
 
 def _engine_cpus(topo: Topology, policy: Policy, isolated: list[int], nic_node: int):
-    if not _is_auto(policy.engine_cpus):
+    if policy.engine_cpus != AUTO:
         engine = _explicit(topo, "engine_cpus", policy.engine_cpus)
         outside = [c for c in engine if c not in isolated]
         if outside:
@@ -223,17 +151,12 @@ def _hugepages(topo: Topology, policy: Policy, nic_node: int) -> list[dict]:
         if HUGEPAGE_KB[size] not in topo.hugepage_sizes_kb:
             offered = ", ".join(f"{kb}kB" for kb in topo.hugepage_sizes_kb) or "none"
             raise PlanError(f"the kernel offers no {size} hugepages (offered: {offered}); use another size")
-    if _is_auto(policy.hugepages_nodes) or policy.hugepages_nodes == "nic":
+    if policy.hugepages_nodes == "nic":
         nodes = [nic_node]
     elif policy.hugepages_nodes == "all":
         nodes = sorted(topo.nodes)
     else:
-        try:
-            nodes = parse_cpulist(policy.hugepages_nodes)
-        except (CpuListError, TypeError) as err:
-            raise PlanError(
-                f"hugepages_nodes {policy.hugepages_nodes!r} is not nic, all or a list of NUMA nodes ({err})"
-            ) from err
+        nodes = policy.hugepages_nodes
         unknown = [n for n in nodes if n not in topo.nodes]
         if unknown:
             raise PlanError(
@@ -243,11 +166,11 @@ def _hugepages(topo: Topology, policy: Policy, nic_node: int) -> list[dict]:
     for node in nodes:
         mem_kb = topo.nodes[node]["mem_total_kb"]
         total_kb = sum(HUGEPAGE_KB[size] * count for size, count in wanted.items())
-        budget_kb = int(mem_kb * float(policy.hugepages_max_share))
+        budget_kb = int(mem_kb * policy.hugepages_max_share)
         if total_kb > budget_kb:
             raise PlanError(
                 f"hugepages on NUMA node {node} would take {total_kb // 1024} MiB, over the "
-                f"{float(policy.hugepages_max_share):.0%} budget ({budget_kb // 1024} MiB) of its "
+                f"{policy.hugepages_max_share:.0%} budget ({budget_kb // 1024} MiB) of its "
                 f"{mem_kb // 1024} MiB; lower hugepages_2m/hugepages_1g or raise hugepages_max_share"
             )
         result.extend(
@@ -257,9 +180,8 @@ def _hugepages(topo: Topology, policy: Policy, nic_node: int) -> list[dict]:
 
 
 def make_plan(topo: Topology, policy: Policy | dict | None = None) -> dict:
-    """Return the plan for `topo` under `policy`, or raise PlanError."""
-    if not isinstance(policy, Policy):
-        policy = Policy.from_dict(policy)
+    """Return the plan for `topo` under `policy`, or raise PlanError (PolicyError for a bad policy)."""
+    policy = validate_policy(policy)
     notes: list[str] = []
     if policy.smt == "require_off" and topo.smt_active:
         raise PlanError(
@@ -269,7 +191,7 @@ def make_plan(topo: Topology, policy: Policy | dict | None = None) -> dict:
         )
     nic_node = _nic_node(topo, policy, notes)
 
-    if _is_auto(policy.housekeeping):
+    if policy.housekeeping == AUTO:
         housekeeping = _auto_housekeeping(topo, policy)
     else:
         housekeeping = _explicit(topo, "housekeeping", policy.housekeeping)
@@ -286,7 +208,7 @@ def make_plan(topo: Topology, policy: Policy | dict | None = None) -> dict:
             )
     taken = set(housekeeping) | set(irq)
 
-    if _is_auto(policy.isolated):
+    if policy.isolated == AUTO:
         isolated = [c for c in topo.online if c not in taken]
     else:
         isolated = _explicit(topo, "isolated", policy.isolated)

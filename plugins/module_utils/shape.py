@@ -3,6 +3,7 @@ controller before connecting to the host. The host's real topology still decides
 
 from __future__ import annotations
 
+from ansible_collections.lowlat.trading.plugins.module_utils.cpulist import MAX_CPUS
 from ansible_collections.lowlat.trading.plugins.module_utils.topology import Nic, Topology
 
 # DescribeInstanceTypes gives vCPUs, cores and threads per core but not sockets; the two-socket
@@ -45,6 +46,8 @@ def topology_from_shape(shape: dict) -> Topology:
     threads = int(shape.get("threads_per_core") or 1)
     if cores < 1 or threads < 1 or int(shape.get("vcpus", cores * threads)) != cores * threads:
         raise ValueError(f"inconsistent CPU shape {shape}: vcpus must equal cores x threads_per_core")
+    if cores * threads > MAX_CPUS:
+        raise ValueError(f"CPU shape {shape} has more than {MAX_CPUS} vCPUs, the kernel's largest NR_CPUS")
     nodes = int(shape.get("nodes") or (2 if shape.get("instance_type") in TWO_SOCKET_TYPES else 1))
     per_node = max(1, cores // nodes)
     cpus, groups = {}, []

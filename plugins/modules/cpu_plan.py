@@ -10,7 +10,12 @@ description:
   - Reads the host's topology (online CPUs, SMT siblings, NUMA nodes and memory, the NIC's node and
     queue IRQs, hugepage sizes) and applies the policy to produce ONE plan.
   - Every lowlat role reads the plan from the C(lowlat_plan) fact; none recomputes it.
-  - An impossible policy fails with a message saying what to change, before anything is changed.
+  - A bad policy value (wrong type, out of range, unknown option, an option the chosen mode ignores, an
+    empty CPU set) fails with C(invalid policy:) and a message naming the option, the value given and
+    what to give, before the topology is read. Strings are coerced as Ansible does (C(yes)/C(no) for
+    booleans, digit strings for whole numbers). See docs/planner.md, Validation.
+  - A policy this host cannot satisfy fails with C(impossible CPU plan:) and a message saying what to
+    change, before anything is changed.
   - Changes nothing on the host.
 version_added: "0.1.0"
 author: lowlat maintainers
@@ -22,12 +27,13 @@ options:
     type: str
   policy:
     description:
-      - Planner policy. Keys (all optional)
+      - Planner policy. Keys (all optional; a null value is the key's default; an unknown key is refused)
       - C(housekeeping) C(auto) (one full core per NUMA node) or a cpulist;
-        C(housekeeping_cores_per_node) (default 1).
+        C(housekeeping_cores_per_node) (default 1; only with C(housekeeping=auto)).
       - C(irq_mode) C(auto), C(dedicated) or C(housekeeping); C(irq_cpus) C(auto) or a cpulist (implies
-        dedicated); C(irq_cores) dedicated cores on the NIC's node (default 1).
-      - C(isolated) C(auto) (everything else) or a cpulist.
+        dedicated); C(irq_cores) dedicated cores on the NIC's node (default 1; not with C(irq_cpus) or
+        C(irq_mode=housekeeping)).
+      - C(isolated) C(auto) (everything else) or a cpulist. An explicit CPU set is never empty.
       - C(engine_cpus) C(auto) (isolated CPUs on the NIC's node) or a cpulist; C(engine_cpu_count) (0 = all).
       - C(smt) C(use_siblings), C(idle_sibling) or C(require_off); C(allow_sibling_split) (default false).
       - C(nic_numa_node) C(auto) or a node id.
@@ -108,6 +114,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.lowlat.trading.plugins.module_utils.hostfs import HostFS
 from ansible_collections.lowlat.trading.plugins.module_utils.planner import PlanError, make_plan
+from ansible_collections.lowlat.trading.plugins.module_utils.policy import PolicyError, validate_policy
 from ansible_collections.lowlat.trading.plugins.module_utils.topology import read_topology
 
 
@@ -120,12 +127,16 @@ def main():
         },
         supports_check_mode=True,
     )
+    try:
+        policy = validate_policy(module.params["policy"])
+    except PolicyError as err:
+        module.fail_json(msg=f"invalid policy: {err}")
     fs = HostFS(module.params["root"])
     topo = read_topology(fs, module.params["nic"])
     if module.params["nic"] and topo.nic is None:
         module.fail_json(msg=f"NIC {module.params['nic']} not found under /sys/class/net")
     try:
-        plan = make_plan(topo, module.params["policy"])
+        plan = make_plan(topo, policy)
     except PlanError as err:
         module.fail_json(msg=f"impossible CPU plan: {err}", topology=topo.as_dict())
     module.exit_json(changed=False, plan=plan, ansible_facts={"lowlat_plan": plan})

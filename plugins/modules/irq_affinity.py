@@ -14,27 +14,33 @@ description:
   - Idempotent, an IRQ already on the wanted CPUs is left alone. Reports before and after per IRQ.
   - IRQs the kernel refuses to move (managed IRQs answer EIO) are reported, not fatal, unless I(strict).
   - Optionally sets C(/proc/irq/default_smp_affinity) for IRQs registered later.
+  - Every input is checked before anything is read or written; a bad one fails with a message naming
+    the option, the value given and what to give (an empty or invalid pattern, an IRQ number that is a
+    bool, a float or outside 0-65535, an interface name the kernel would not accept, an empty CPU set).
 version_added: "0.1.0"
 author: lowlat maintainers
 extends_documentation_fragment:
   - lowlat.trading.hostfs
 options:
   cpus:
-    description: The CPU set (cpulist syntax, for example C(1,37) or C(0-3)).
-    type: str
+    description: The CPU set, non-empty (cpulist syntax, for example C(1,37) or C(0-3); or a CPU id or a list).
+    type: raw
     required: true
   device:
     description: Select the queue IRQs of this network interface (for example C(eth0)).
     type: str
   match:
-    description: Select IRQs whose action name matches any of these regular expressions.
+    description:
+      - Select IRQs whose action name matches any of these regular expressions (Python C(re) syntax,
+        searched anywhere in the name). Each is non-empty and at most 256 characters.
+      - Give a YAML list; Ansible splits a bare string at its commas, which breaks a pattern like C(a{1,3}).
     type: list
-    elements: str
+    elements: raw
     default: []
   irqs:
-    description: Select these IRQ numbers.
+    description: Select these IRQ numbers (whole numbers 0-65535; digit strings are accepted).
     type: list
-    elements: int
+    elements: raw
     default: []
   all:
     description: Select every numbered IRQ.
@@ -44,9 +50,9 @@ options:
     description: Leave out every IRQ (queues and management vector) of this network interface.
     type: str
   exclude_match:
-    description: Leave out IRQs whose action name matches any of these regular expressions.
+    description: Leave out IRQs whose action name matches any of these regular expressions (as for I(match)).
     type: list
-    elements: str
+    elements: raw
     default: []
   mode:
     description: C(all) pins each IRQ to the whole set; C(spread) gives each IRQ one CPU, round-robin.
@@ -129,13 +135,11 @@ default_affinity:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.lowlat.trading.plugins.module_utils.cpulist import (
-    CpuListError,
-    format_cpulist,
-    parse_cpulist,
-)
+from ansible_collections.lowlat.trading.plugins.module_utils.cpulist import format_cpulist, parse_cpulist
 from ansible_collections.lowlat.trading.plugins.module_utils.hostfs import HostFS
+from ansible_collections.lowlat.trading.plugins.module_utils.input_checks import InputError
 from ansible_collections.lowlat.trading.plugins.module_utils.interrupts import read_irqs
+from ansible_collections.lowlat.trading.plugins.module_utils.irq_inputs import irq_inputs
 from ansible_collections.lowlat.trading.plugins.module_utils.irq_pinning import (
     apply,
     select,
@@ -159,13 +163,13 @@ def main():
     module = AnsibleModule(
         argument_spec={
             "root": {"type": "path", "default": "/"},
-            "cpus": {"type": "str", "required": True},
+            "cpus": {"type": "raw", "required": True},
             "device": {"type": "str"},
-            "match": {"type": "list", "elements": "str", "default": []},
-            "irqs": {"type": "list", "elements": "int", "default": []},
+            "match": {"type": "list", "elements": "raw", "default": []},
+            "irqs": {"type": "list", "elements": "raw", "default": []},
             "all": {"type": "bool", "default": False},
             "exclude_device": {"type": "str"},
-            "exclude_match": {"type": "list", "elements": "str", "default": []},
+            "exclude_match": {"type": "list", "elements": "raw", "default": []},
             "mode": {"type": "str", "choices": ["all", "spread"], "default": "all"},
             "default_affinity": {"type": "bool", "default": False},
             "strict": {"type": "bool", "default": False},
@@ -173,13 +177,11 @@ def main():
         required_one_of=[("device", "match", "irqs", "all")],
         supports_check_mode=True,
     )
-    p = module.params
     try:
-        cpus = parse_cpulist(p["cpus"])
-    except CpuListError as err:
-        module.fail_json(msg=f"cpus: {err}")
-    if not cpus:
-        module.fail_json(msg="cpus is empty; give at least one CPU")
+        p = {**module.params, **irq_inputs(module.params)}
+    except InputError as err:
+        module.fail_json(msg=str(err))
+    cpus = p["cpus"]
     fs = HostFS(p["root"])
     online = parse_cpulist(fs.read("/sys/devices/system/cpu/online", default="") or "")
     absent = [c for c in cpus if online and c not in online]

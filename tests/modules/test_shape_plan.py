@@ -120,3 +120,86 @@ def test_bad_cpu_options_are_a_filter_error():
 def test_inconsistent_shape_is_a_filter_error():
     with pytest.raises(AnsibleFilterError, match="vcpus must equal cores x threads_per_core"):
         shape_plan({"vcpus": 10, "cores": 4, "threads_per_core": 2})
+
+
+# --- bad policy values: an AnsibleFilterError naming the option, the value and what to give ------
+
+C5N_9 = {**SHAPES["c5n.9xlarge"], "instance_type": "c5n.9xlarge"}
+CPU_LIST = "a non-empty CPU list such as '2-5,8' (a string, a CPU id or a list of them)"
+INVALID = "shape_plan: invalid policy: "
+BAD_POLICIES = [
+    pytest.param(
+        ["smt", "require_off"],
+        f"{INVALID}the policy must be a mapping of option names to values, given ['smt', 'require_off']; "
+        "write it as a dict such as {smt: idle_sibling, hugepages_2m: 512}",
+        id="policy-is-a-list",
+    ),
+    pytest.param(
+        "smt: require_off",
+        f"{INVALID}the policy must be a mapping of option names to values, given 'smt: require_off'; "
+        "write it as a dict such as {smt: idle_sibling, hugepages_2m: 512}",
+        id="policy-is-a-string",
+    ),
+    pytest.param(
+        {"smt": "require-off"},
+        f"{INVALID}smt must be one of use_siblings, idle_sibling, require_off, given 'require-off'; "
+        "did you mean require_off?",
+        id="smt-near-miss",
+    ),
+    pytest.param(
+        {"engine_cpus": ""},
+        f"{INVALID}engine_cpus must be auto or {CPU_LIST}, given ''; name at least one CPU, or use auto",
+        id="empty-engine-cpus",
+    ),
+    pytest.param(
+        {"irq_cpus": "", "irq_mode": "dedicated"},
+        f"{INVALID}irq_cpus must be auto or {CPU_LIST}, given ''; name at least one CPU, or use auto",
+        id="empty-irq-cpus-dedicated",
+    ),
+    pytest.param(
+        {"allow_sibling_split": "sometimes"},
+        f"{INVALID}allow_sibling_split must be true or false (yes/no, on/off and 1/0 work too), "
+        "given 'sometimes'",
+        id="bool-word",
+    ),
+    pytest.param(
+        {"nic_numa_node": False},
+        f"{INVALID}nic_numa_node must be auto or a NUMA node id from 0 to 1023, given false",
+        id="nic-node-bool",
+    ),
+    pytest.param(
+        {"irq_mode": "housekeeping", "irq_cores": "1"},
+        f"{INVALID}irq_cores (given '1') counts dedicated IRQ cores but irq_mode is housekeeping, which puts "
+        "the IRQs on the housekeeping CPUs; drop irq_cores or set irq_mode to dedicated",
+        id="irq-cores-ignored",
+    ),
+    pytest.param(
+        {"isolated_cpus": None},
+        f"{INVALID}unknown policy option 'isolated_cpus' (given null; did you mean isolated?)",
+        id="typo-with-null-value",
+    ),
+    pytest.param(
+        {"isolated": 7.0},
+        f"{INVALID}isolated must be auto or {CPU_LIST}, given 7.0",
+        id="cpus-float",
+    ),
+    pytest.param(
+        {"hugepages_2m": "1e3"},
+        f"{INVALID}hugepages_2m must be a whole number from 0 to 16777216, given '1e3'",
+        id="int-exponent-string",
+    ),
+]
+
+
+@pytest.mark.parametrize(("policy", "message"), BAD_POLICIES)
+def test_bad_policy_is_a_filter_error_with_the_exact_message(policy, message):
+    with pytest.raises(AnsibleFilterError) as err:
+        shape_plan(C5N_9, policy)
+    assert str(err.value) == message
+
+
+def test_no_is_false_in_the_preflight_too():
+    result = shape_plan(C5N_9, {"housekeeping": "0", "allow_sibling_split": "no"})
+    assert result["plan"] is None
+    assert result["error"].startswith("SMT siblings 0,18 are split across sets")
+    assert shape_plan(C5N_9, {"housekeeping": "0", "allow_sibling_split": "yes"})["error"] == ""
