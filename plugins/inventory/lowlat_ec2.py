@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from ansible.errors import AnsibleError
+from ansible.errors import AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
@@ -14,6 +14,7 @@ from ansible_collections.lowlat.trading.plugins.plugin_utils import host_records
 from ansible_collections.lowlat.trading.plugins.plugin_utils.built_inventory import (
     CACHE_FORMAT,
     BuiltInventory,
+    untrusted,
 )
 
 DOCUMENTATION = r"""
@@ -36,6 +37,11 @@ description:
     makes no AWS calls and evaluates no templates. The cache entry is ignored when the
     configuration that produced it has changed.
   - The configuration file name must end in C(lowlat_ec2.yml) or C(lowlat_ec2.yaml).
+  - Every failure (rejected credentials, an endpoint that is down or does not answer, a
+    O(strict_tags) violation, a bad option) raises AnsibleParserError with a message that says
+    what to fix. The repository's C(ansible.cfg) sets C(any_unparsed_is_failed), so the
+    run then stops with a non-zero exit instead of going on
+    with an empty inventory.
 requirements:
   - boto3
   - botocore
@@ -112,13 +118,37 @@ options:
     choices: [standard, adaptive]
     default: adaptive
   max_attempts:
-    description: botocore attempts per API call, first try included.
+    description:
+      - botocore attempts per API call, first try included. Throttling, 5xx answers, connection
+        errors and read timeouts are retried, with backoff, up to this many times.
     type: int
     default: 10
+  connect_timeout:
+    description:
+      - Seconds to wait for a TCP connection to the EC2 endpoint, per attempt.
+    type: float
+    default: 5
+  read_timeout:
+    description:
+      - Seconds to wait for the endpoint to answer once connected, per attempt.
+    type: float
+    default: 30
+  total_timeout:
+    description:
+      - Seconds the whole inventory run may take for all its API calls, every region, retry and
+        backoff included. When it runs out the inventory fails, naming the regions that had not
+        answered and the last error each one got; no attempt is started after it.
+      - Without it, O(max_attempts) attempts on an endpoint that accepts connections and never
+        answers would take O(max_attempts) times O(read_timeout), plus backoff.
+    type: float
+    default: 120
 notes:
   - Set O(cache_plugin) to a persistent plugin such as C(ansible.builtin.jsonfile) (with
     O(cache_connection)); the default memory cache does not outlive the process.
-  - Host variables hold data from EC2 (tags included) and are never templated.
+  - Host variables hold data from EC2 (tags included) and are never templated. Every host name,
+    group name and string in the host variables, including the results of O(compose), is marked
+    unsafe (ansible-core 2.17 and 2.18) or untrusted (2.19), on cached runs too, so a tag such
+    as C({{ lookup('pipe', ...) }}) is shown as text and never runs.
 seealso:
   - name: amazon.aws.aws_ec2
     description: The general-purpose EC2 inventory plugin this one is a faster, narrower take on.
@@ -151,7 +181,8 @@ regions: [us-east-1]
 strict_tags: true
 compose:
   ansible_user: "'ec2-user'"
-  smt_enabled: lowlat_cpu_shape.threads_per_core > 1
+  # The launch-time CPU options win over the instance type's default (threads_per_core = 1 in Terraform).
+  smt_enabled: ((ec2_cpu_options or {}).threads_per_core | default(lowlat_cpu_shape.threads_per_core, true)) > 1
 keyed_groups:
   - key: ec2_tags['lowlat:role'] ~ '_' ~ ec2_availability_zone
     prefix: role_az
@@ -186,6 +217,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory: Any, loader: Any, path: str, cache: bool = True) -> None:
         super().parse(inventory, loader, path, cache=cache)
+        try:
+            self._parse(path, cache)
+        except AnsibleParserError:
+            raise
+        except Exception as exc:  # a bad option, a strict compose error, the cache plugin, ...
+            raise AnsibleParserError(f"lowlat_ec2: {path}: {exc}") from exc
+
+    def _parse(self, path: str, cache: bool) -> None:
         self._read_config_data(path)
 
         cache_key = self.get_cache_key(path)
@@ -217,7 +256,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _build(self) -> BuiltInventory:
         # Imported here so a cached run never loads boto3 (~0.5 s).
         from ansible_collections.lowlat.trading.plugins.plugin_utils import ec2_api, instance_shapes
+        from ansible_collections.lowlat.trading.plugins.plugin_utils.time_budget import Budget
 
+        # total_timeout counts from here: it covers every call of every region.
+        budget = Budget(
+            self.get_option("connect_timeout"),
+            self.get_option("read_timeout"),
+            self.get_option("total_timeout"),
+            self.get_option("max_attempts"),
+        )
         ec2_api.require_boto3()
         session = ec2_api.make_session(self.get_option("aws_profile"))
         regions = ec2_api.validate_regions(self.get_option("regions"), session)
@@ -225,16 +272,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         filters = ec2_api.api_filters(self.get_option("filters") or {})
         page_size = self.get_option("page_size")
         if not ec2_api.MIN_PAGE_SIZE <= page_size <= ec2_api.MAX_PAGE_SIZE:
-            raise AnsibleError(
+            raise AnsibleParserError(
                 f"lowlat_ec2: page_size must be {ec2_api.MIN_PAGE_SIZE}..{ec2_api.MAX_PAGE_SIZE}, got {page_size}."
             )
         endpoint_url = self.get_option("endpoint_url")
 
         # Clients are made here, not in the worker threads: boto3 sessions are not thread-safe.
         clients = {
-            region: ec2_api.make_client(
-                session, region, endpoint_url, self.get_option("retry_mode"), self.get_option("max_attempts")
-            )
+            region: ec2_api.make_client(session, region, endpoint_url, self.get_option("retry_mode"), budget)
             for region in regions
         }
 
@@ -243,7 +288,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             types = {instance.get("InstanceType") for instance in instances}
             return instances, instance_shapes.lookup(clients[region], region, types, endpoint_url or "")
 
-        results = ec2_api.per_region(regions, fetch, self.get_option("max_concurrency"))
+        results = ec2_api.per_region(regions, fetch, self.get_option("max_concurrency"), budget)
         built = host_records.build(
             {region: result[0] for region, result in results.items()},
             {region: result[1] for region, result in results.items()},
@@ -253,7 +298,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             limit = host_records.WARN_EACH_LIMIT
             listed = "; ".join(f"{iid}: {', '.join(keys)}" for iid, keys in built.untagged[:limit])
             more = f" (and {len(built.untagged) - limit} more)" if len(built.untagged) > limit else ""
-            raise AnsibleError(
+            raise AnsibleParserError(
                 f"lowlat_ec2: strict_tags is set and {len(built.untagged)} instance(s) are missing "
                 f"lowlat tags: {listed}{more}."
             )
@@ -277,7 +322,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         keyed_groups = self.get_option("keyed_groups")
         real, self.inventory = self.inventory, scratch
         try:
-            for host, hostvars in inventory.hosts.items():
+            for host, plain_vars in inventory.hosts.items():
+                hostvars = untrusted(plain_vars)  # templates over EC2 data must not template it again
                 self._set_composite_vars(compose, hostvars, host, strict=strict)
                 self._add_host_to_composed_groups(groups, hostvars, host, strict=strict)
                 self._add_host_to_keyed_groups(keyed_groups, hostvars, host, strict=strict)

@@ -3,6 +3,12 @@
 amazon.aws.aws_ec2 caches the raw API result and rebuilds everything (Jinja included) on every
 cached run. lowlat_ec2 caches the finished result, so a cached run only loads JSON and adds
 hosts and groups to Ansible's inventory.
+
+Everything here comes from AWS (tags, names, addresses) or from templates over it, so apply()
+hands Ansible every host name, group name and string in the host vars as untrusted: ansible-core
+2.17 and 2.18 template any host var string not wrapped as unsafe (a tag holding
+"{{ lookup('pipe', ...) }}" would run on the controller); 2.19 only templates strings tagged
+TrustedAsTemplate. The cache holds plain data; the marking is redone on every run, cached or not.
 """
 
 from __future__ import annotations
@@ -11,11 +17,42 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ansible.utils.unsafe_proxy import AnsibleUnsafeText, wrap_var
+
+try:  # ansible-core 2.19+: data tagging. A plain str carries no tag, so it is already untrusted.
+    from ansible.template import trust_as_template  # noqa: F401  (only probed for)
+
+    def _plain_text(text: str) -> str:
+        return text
+
+except ImportError:  # 2.17, 2.18: a str is templated unless it is an AnsibleUnsafeText
+    _plain_text = AnsibleUnsafeText
+
+_SCALARS = (int, float, bool, type(None))
+
 # Bump when the cached layout or the meaning of any hostvar changes.
 CACHE_FORMAT = 1
 
 # InventoryData.add_host sets these from the source being parsed; they are not ours to cache.
 SOURCE_VARS = frozenset({"inventory_file", "inventory_dir"})
+
+
+def untrusted(value: Any) -> Any:
+    """value with every string in it (dict keys too) marked never to be templated, on any version.
+
+    wrap_var does this for any type but costs ~1 s per 5,000 hosts on 2.19; our data is JSON-like,
+    so plain types are walked here and anything else (a tagged string, say) goes to wrap_var.
+    """
+    kind = type(value)
+    if kind is str:
+        return _plain_text(value)
+    if kind is dict:
+        return {untrusted(k): untrusted(v) for k, v in value.items()}
+    if kind is list:
+        return [untrusted(v) for v in value]
+    if kind in _SCALARS:
+        return value
+    return wrap_var(value)
 
 
 @dataclass
@@ -51,18 +88,18 @@ class BuiltInventory:
     def apply(self, inventory: Any) -> None:
         """Add everything to Ansible's inventory (InventoryData or the wrapper Ansible hands plugins)."""
         for group in self.groups:
-            inventory.add_group(group)
+            inventory.add_group(untrusted(group))
         for parent, kids in self.children.items():
-            inventory.add_group(parent)
+            inventory.add_group(untrusted(parent))
             for kid in kids:
-                inventory.add_group(kid)
+                inventory.add_group(untrusted(kid))
                 inventory.add_child(parent, kid)
         for host, hostvars in self.hosts.items():
-            inventory.add_host(host)
+            name = untrusted(host)
+            inventory.add_host(name)
             # Straight onto the Host. set_variable on the wrapper Ansible hands plugins deep-walks
-            # each value to tag where it came from (seconds at 5,000 hosts);
-            # EC2 data must stay untrusted for templating either way, which untagged values are.
-            inventory.get_host(host).vars.update(hostvars)
+            # each value to tag where it came from (seconds at 5,000 hosts).
+            inventory.get_host(name).vars.update(untrusted(hostvars))
         for group, members in self.groups.items():
             for host in members:
                 inventory.add_child(group, host)

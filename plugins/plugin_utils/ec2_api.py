@@ -1,20 +1,23 @@
 """EC2 access for the lowlat_ec2 inventory: sessions, region checks, paging, retries, errors.
 
-Every failure leaves this module as an AnsibleError whose message says what to fix.
+Every failure leaves this module as an AnsibleParserError whose message says what to fix: an
+inventory source that raises one has failed to parse, which ansible.cfg makes fatal.
 """
 
 from __future__ import annotations
 
 import difflib
+import queue
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from ansible.errors import AnsibleError
+from ansible.errors import AnsibleParserError
 
 from ansible_collections.lowlat.trading.plugins.plugin_utils import ec2_xml
+from ansible_collections.lowlat.trading.plugins.plugin_utils.time_budget import Budget
 
 try:
     import boto3
@@ -66,7 +69,7 @@ BACKOFF_CAP = 20.0
 
 def require_boto3() -> None:
     if boto3 is None:
-        raise AnsibleError("lowlat_ec2 needs the boto3 and botocore Python packages on the controller.")
+        raise AnsibleParserError("lowlat_ec2 needs the boto3 and botocore Python packages on the controller.")
 
 
 def known_regions(session: Any = None) -> list[str]:
@@ -85,7 +88,7 @@ def validate_regions(regions: Iterable[str], session: Any = None) -> list[str]:
     """
     wanted = list(dict.fromkeys(r.strip() for r in regions if r and r.strip()))
     if not wanted:
-        raise AnsibleError(
+        raise AnsibleParserError(
             "lowlat_ec2: 'regions' must list at least one region (there is no all-regions default)."
         )
     valid = known_regions(session)
@@ -96,7 +99,7 @@ def validate_regions(regions: Iterable[str], session: Any = None) -> list[str]:
         for region in unknown:
             close = difflib.get_close_matches(region, valid, n=1)
             hints.append(f"{region!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        raise AnsibleError(
+        raise AnsibleParserError(
             f"lowlat_ec2: unknown region(s) {', '.join(hints)}. Valid regions: {', '.join(valid)}. "
             "A region missing here that AWS has added needs a newer botocore."
         )
@@ -123,29 +126,29 @@ def make_session(profile: str | None) -> Any:
         session = boto3.session.Session(profile_name=profile or None)
         credentials = session.get_credentials()
     except botocore.exceptions.ProfileNotFound as exc:
-        raise AnsibleError(f"lowlat_ec2: AWS profile {profile!r} not found ({exc}).") from exc
+        raise AnsibleParserError(f"lowlat_ec2: AWS profile {profile!r} not found ({exc}).") from exc
     except botocore.exceptions.BotoCoreError as exc:
-        raise AnsibleError(f"lowlat_ec2: could not load AWS credentials: {exc}") from exc
+        raise AnsibleParserError(f"lowlat_ec2: could not load AWS credentials: {exc}") from exc
     if credentials is None:
-        raise AnsibleError(
+        raise AnsibleParserError(
             "lowlat_ec2: no AWS credentials found. Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
             "aws_profile, or run on a host with an instance role."
         )
     return session
 
 
-def make_client(
-    session: Any, region: str, endpoint_url: str | None, retry_mode: str, max_attempts: int
-) -> Any:
-    """An EC2 client with botocore's retry handling (standard or adaptive) for throttling and 5xx."""
+def make_client(session: Any, region: str, endpoint_url: str | None, retry_mode: str, budget: Budget) -> Any:
+    """An EC2 client with botocore's retry handling (standard or adaptive) for throttling, 5xx and
+    connection errors, the budget's per-attempt timeouts, and its deadline hooked in."""
     config = Config(
-        retries={"mode": retry_mode, "total_max_attempts": max_attempts},
-        connect_timeout=10,
-        read_timeout=60,
+        retries={"mode": retry_mode, "total_max_attempts": budget.max_attempts},
+        connect_timeout=budget.connect_timeout,
+        read_timeout=budget.read_timeout,
         user_agent_extra="lowlat-ec2-inventory",
     )
     client = session.client("ec2", region_name=region, endpoint_url=endpoint_url or None, config=config)
     ec2_xml.install(client)
+    budget.watch(client, region)
     return client
 
 
@@ -154,31 +157,37 @@ def error_code(exc: Exception) -> str:
     return str(response.get("Error", {}).get("Code", ""))
 
 
-def translate_error(exc: Exception, region: str, operation: str) -> AnsibleError:
-    """A clear AnsibleError for a failed EC2 call."""
+def translate_error(exc: Exception, region: str, operation: str, client: Any = None) -> AnsibleParserError:
+    """A clear AnsibleParserError for a failed EC2 call (client: the one that made it, if known)."""
     if isinstance(exc, botocore.exceptions.ClientError):
         code = error_code(exc)
         message = exc.response.get("Error", {}).get("Message", "")
         if code in AUTH_CODES:
-            return AnsibleError(
+            return AnsibleParserError(
                 f"lowlat_ec2: AWS rejected the credentials in region {region} ({code}: {message}). "
                 "Check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, aws_profile or the instance role; "
                 "temporary credentials may have expired."
             )
         if code in PERMISSION_CODES:
-            return AnsibleError(
+            return AnsibleParserError(
                 f"lowlat_ec2: the credentials may not call ec2:{operation} in region {region} ({code}: {message})."
             )
         if code in THROTTLE_CODES:
-            return AnsibleError(
+            return AnsibleParserError(
                 f"lowlat_ec2: {operation} in region {region} was still throttled after all retries ({code})."
             )
-        return AnsibleError(f"lowlat_ec2: {operation} failed in region {region}: {code}: {message}")
+        return AnsibleParserError(f"lowlat_ec2: {operation} failed in region {region}: {code}: {message}")
     if isinstance(exc, botocore.exceptions.NoCredentialsError | botocore.exceptions.PartialCredentialsError):
-        return AnsibleError(f"lowlat_ec2: incomplete AWS credentials for region {region}: {exc}")
+        return AnsibleParserError(f"lowlat_ec2: incomplete AWS credentials for region {region}: {exc}")
     if isinstance(exc, botocore.exceptions.EndpointConnectionError | botocore.exceptions.ConnectTimeoutError):
-        return AnsibleError(f"lowlat_ec2: could not reach the EC2 endpoint for region {region}: {exc}")
-    return AnsibleError(f"lowlat_ec2: {operation} failed in region {region}: {exc}")
+        return AnsibleParserError(f"lowlat_ec2: could not reach the EC2 endpoint for region {region}: {exc}")
+    if isinstance(exc, botocore.exceptions.ReadTimeoutError):
+        limit = f" ({client.meta.config.read_timeout:g} s)" if client is not None else ""
+        return AnsibleParserError(
+            f"lowlat_ec2: the EC2 endpoint for region {region} accepted the connection but sent no "
+            f"answer within read_timeout{limit}, on every attempt: {exc}"
+        )
+    return AnsibleParserError(f"lowlat_ec2: {operation} failed in region {region}: {exc}")
 
 
 def pause(seconds: float) -> None:
@@ -220,14 +229,14 @@ def describe_instances(
             return instances
         except botocore.exceptions.ClientError as exc:
             if error_code(exc) not in THROTTLE_CODES or round_no == THROTTLE_ROUNDS:
-                raise translate_error(exc, region, "DescribeInstances") from exc
+                raise translate_error(exc, region, "DescribeInstances", client) from exc
             pause(backoff_delay(round_no))
         except botocore.exceptions.BotoCoreError as exc:
-            raise translate_error(exc, region, "DescribeInstances") from exc
+            raise translate_error(exc, region, "DescribeInstances", client) from exc
     raise AssertionError("unreachable: the loop returns or raises")
 
 
-def call_with_throttle_retry(call: Callable[[], Any], region: str, operation: str) -> Any:
+def call_with_throttle_retry(call: Callable[[], Any], region: str, operation: str, client: Any = None) -> Any:
     """One API call with the same explicit throttling rounds as describe_instances."""
     for round_no in range(THROTTLE_ROUNDS + 1):
         try:
@@ -237,17 +246,49 @@ def call_with_throttle_retry(call: Callable[[], Any], region: str, operation: st
                 raise
             pause(backoff_delay(round_no))
         except botocore.exceptions.BotoCoreError as exc:
-            raise translate_error(exc, region, operation) from exc
+            raise translate_error(exc, region, operation, client) from exc
     raise AssertionError("unreachable: the loop returns or raises")
 
 
-def per_region(regions: list[str], work: Callable[[str], Any], max_workers: int) -> dict[str, Any]:
-    """Run work(region) for every region on a thread pool; results in region order.
+def per_region(
+    regions: list[str], work: Callable[[str], Any], max_workers: int, budget: Budget
+) -> dict[str, Any]:
+    """Run work(region) for every region, at most max_workers at once; results in region order.
 
-    The first failure (in region order) is raised after every region has finished.
+    Waits until every region has finished or the budget's total_timeout has run out. Then raises
+    the first failure in region order, or else the budget's error naming the regions still
+    running. The threads are daemons, so a region stuck in a socket read cannot keep the process
+    alive after that (and the budget lets it start no further attempt).
     """
-    if len(regions) == 1:
-        return {regions[0]: work(regions[0])}
-    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(regions)))) as pool:
-        futures = {region: pool.submit(work, region) for region in regions}
-        return {region: future.result() for region, future in futures.items()}
+    todo: queue.SimpleQueue[str] = queue.SimpleQueue()
+    for region in regions:
+        todo.put(region)
+    outcomes: dict[str, tuple[bool, Any]] = {}  # region -> (succeeded, result or exception)
+    finished = threading.Condition()
+
+    def worker() -> None:
+        while True:
+            try:
+                region = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                outcome = (True, work(region))
+            except Exception as exc:
+                outcome = (False, exc)
+            with finished:
+                outcomes[region] = outcome
+                finished.notify_all()
+
+    for n in range(max(1, min(max_workers, len(regions)))):
+        threading.Thread(target=worker, name=f"lowlat_ec2-{n}", daemon=True).start()
+    with finished:
+        finished.wait_for(lambda: len(outcomes) == len(regions), timeout=budget.remaining())
+        done = dict(outcomes)
+    for region in regions:
+        if region in done and not done[region][0]:
+            raise done[region][1]
+    late = [region for region in regions if region not in done]
+    if late:
+        raise AnsibleParserError(budget.exceeded_message(late))
+    return {region: done[region][1] for region in regions}

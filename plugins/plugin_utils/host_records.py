@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ansible.errors import AnsibleError
+from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import to_safe_group_name
 
 from ansible_collections.lowlat.trading.plugins.plugin_utils.tag_contract import (
@@ -40,7 +40,7 @@ def validate_hostnames(preferences: Iterable[str] | None) -> list[str]:
     prefs = list(preferences or DEFAULT_HOSTNAMES)
     for pref in prefs:
         if pref not in HOSTNAME_SOURCES and not (pref.startswith("tag:") and len(pref) > 4):
-            raise AnsibleError(
+            raise AnsibleParserError(
                 f"lowlat_ec2: unknown hostnames entry {pref!r}; use tag:NAME or one of "
                 f"{', '.join(HOSTNAME_SOURCES)}."
             )
@@ -186,7 +186,7 @@ def _pick_hostname(
                 )
             owner[value] = instance_id
             return value
-    raise AnsibleError(f"lowlat_ec2: no unique hostname for {instance_id}: every candidate is taken.")
+    raise AnsibleParserError(f"lowlat_ec2: no unique hostname for {instance_id}: every candidate is taken.")
 
 
 def untagged_messages(untagged: list[tuple[str, list[str]]]) -> list[str]:

@@ -55,10 +55,10 @@ def _describe(client: Any, region: str, names: list[str]) -> dict[str, Any]:
         return found
 
     try:
-        infos = ec2_api.call_with_throttle_retry(call, region, "DescribeInstanceTypes")
+        infos = ec2_api.call_with_throttle_retry(call, region, "DescribeInstanceTypes", client)
     except ec2_api.botocore.exceptions.ClientError as exc:
         if ec2_api.error_code(exc) != "InvalidInstanceType":
-            raise ec2_api.translate_error(exc, region, "DescribeInstanceTypes") from exc
+            raise ec2_api.translate_error(exc, region, "DescribeInstanceTypes", client) from exc
         if len(names) == 1:
             return {names[0]: None}
         shapes: dict[str, Any] = {}

@@ -91,13 +91,8 @@ def test_ansible_inventory_list_and_cache(moto, write_config, tmp_path):
 
 def test_cli_reports_plugin_errors(moto, write_config):
     config = write_config(regions=["us-east-7"])
-    proc = run_cli(
-        "ansible-inventory",
-        "-i",
-        str(config),
-        "--list",
-        env_extra={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"},
-    )
+    # ansible.cfg alone makes a source that fails to parse an error (no environment override).
+    proc = run_cli("ansible-inventory", "-i", str(config), "--list")
     assert proc.returncode != 0
     assert "unknown region(s) 'us-east-7'" in " ".join(proc.stderr.split())
 
@@ -112,12 +107,19 @@ def test_ansible_doc_renders():
         "endpoint_url",
         "keyed_groups",
         "cache_plugin",
+        "connect_timeout",
+        "read_timeout",
+        "total_timeout",
         "EXAMPLES",
     ):
         assert word in proc.stdout
     proc = run_cli("ansible-doc", "-t", "inventory", "--json", "lowlat.trading.lowlat_ec2")
     doc = json.loads(proc.stdout)["lowlat.trading.lowlat_ec2"]["doc"]
     assert doc["options"]["regions"]["required"] is True
+    timeouts = {
+        name: doc["options"][name]["default"] for name in ("connect_timeout", "read_timeout", "total_timeout")
+    }
+    assert timeouts == {"connect_timeout": 5, "read_timeout": 30, "total_timeout": 120}
     yaml.safe_load_all(json.loads(proc.stdout)["lowlat.trading.lowlat_ec2"]["examples"])
 
 
