@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -119,23 +120,47 @@ class Config:
 
 
 REQUIRED = object()
+SECTIONS = ("engine", "feed", "venue", "strategy", "risk", "journal", "memory", "http", "diagnostics")
+
+
+def _given(value: Any) -> str:
+    """What the file held, in TOML terms: 'string '5000'', 'boolean true', 'a table'."""
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, dict):
+        return "a table"
+    if value is None:
+        return "null"
+    kind = {str: "string", int: "integer", float: "float", list: "array"}.get(
+        type(value), type(value).__name__
+    )
+    return f"{kind} {value!r}"
+
+
+def _unknown(field: str, kind: str, key: str, valid: list[str]) -> ConfigError:
+    """An unknown key: suggest the nearest valid name, else list them all."""
+    near = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
+    hint = f"did you mean {near[0]!r}?" if near else f"valid {kind}s are {', '.join(sorted(valid))}"
+    return ConfigError(field, f"unknown {kind}; {hint}")
 
 
 class _Section:
-    """Reads one table of the raw config, checking types and rejecting unknown keys."""
+    """Reads one table of the raw config, checking types; its keys are the fields of `kind`."""
 
-    def __init__(self, raw: dict, name: str, required: bool = True) -> None:
+    def __init__(self, raw: dict, name: str, kind: type, required: bool = True) -> None:
         self.name = name
         value = raw.get(name, REQUIRED if required else {})
         if value is REQUIRED:
             raise ConfigError(name, "section is missing")
         if not isinstance(value, dict):
-            raise ConfigError(name, "must be a table")
+            raise ConfigError(name, f"must be a table (got {_given(value)})")
+        valid = [f.name for f in fields(kind)]
+        for key in value:  # before any value is read, so a misspelt required key is named as such
+            if key not in valid:
+                raise _unknown(self.field(key), "setting", key, valid)
         self.raw = value
-        self.used: set[str] = set()
 
     def _get(self, key: str, default: Any) -> Any:
-        self.used.add(key)
         if key in self.raw:
             return self.raw[key]
         if default is REQUIRED:
@@ -148,7 +173,7 @@ class _Section:
     def integer(self, key: str, default: Any = REQUIRED, lo: int | None = None, hi: int | None = None) -> int:
         value = self._get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(self.field(key), f"must be an integer (got {value!r})")
+            raise ConfigError(self.field(key), f"must be an integer (got {_given(value)})")
         if (lo is not None and value < lo) or (hi is not None and value > hi):
             bounds = f">= {lo}" if hi is None else f"between {lo} and {hi}"
             raise ConfigError(self.field(key), f"must be {bounds} (got {value})")
@@ -158,7 +183,7 @@ class _Section:
         """A finite number > lo and <= hi (inf and nan, which TOML and JSON allow, are refused)."""
         value = self._get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(self.field(key), f"must be a number (got {value!r})")
+            raise ConfigError(self.field(key), f"must be a number (got {_given(value)})")
         if not math.isfinite(value) or value <= lo:
             raise ConfigError(self.field(key), f"must be a finite number > {lo:g} (got {value!r})")
         if value > hi:
@@ -168,13 +193,17 @@ class _Section:
     def flag(self, key: str, default: Any = REQUIRED) -> bool:
         value = self._get(key, default)
         if not isinstance(value, bool):
-            raise ConfigError(self.field(key), f"must be true or false (got {value!r})")
+            raise ConfigError(self.field(key), f"must be true or false (got {_given(value)})")
         return value
 
-    def text(self, key: str, default: Any = REQUIRED, choices: tuple[str, ...] | None = None) -> str:
+    def text(
+        self, key: str, default: Any = REQUIRED, choices: tuple[str, ...] | None = None, empty: bool = True
+    ) -> str:
         value = self._get(key, default)
         if not isinstance(value, str):
-            raise ConfigError(self.field(key), f"must be a string (got {value!r})")
+            raise ConfigError(self.field(key), f"must be a string (got {_given(value)})")
+        if not empty and not value:
+            raise ConfigError(self.field(key), "must not be empty")
         if choices is not None and value not in choices:
             raise ConfigError(self.field(key), f"must be one of {', '.join(choices)} (got {value!r})")
         return value
@@ -182,23 +211,18 @@ class _Section:
     def address(self, key: str, default: Any = REQUIRED, allow_port_zero: bool = True) -> Address:
         value = self.text(key, default)
         host, sep, port = value.rpartition(":")
-        if not sep or not host or not port.isdigit():
+        if not sep or not host or not (port.isascii() and port.isdigit()):
             raise ConfigError(self.field(key), f"must be HOST:PORT (got {value!r})")
-        number = int(port)
-        if not (0 if allow_port_zero else 1) <= number <= 65535:
-            raise ConfigError(self.field(key), f"port out of range (got {number})")
+        number, lowest = int(port), 0 if allow_port_zero else 1
+        if not lowest <= number <= 65535:
+            raise ConfigError(self.field(key), f"port must be between {lowest} and 65535 (got {number})")
         return Address(host, number)
 
     def items(self, key: str, item: Callable[[Any], bool], what: str, default: Any = REQUIRED) -> tuple:
         value = self._get(key, default)
         if not isinstance(value, list | tuple) or not all(item(v) for v in value):
-            raise ConfigError(self.field(key), f"must be a list of {what} (got {value!r})")
+            raise ConfigError(self.field(key), f"must be a list of {what} (got {_given(value)})")
         return tuple(value)
-
-    def finish(self) -> None:
-        unknown = sorted(set(self.raw) - self.used)
-        if unknown:
-            raise ConfigError(self.field(unknown[0]), "unknown setting")
 
 
 def _is_cpu(v: Any) -> bool:
@@ -216,22 +240,20 @@ def _is_symbol(v: Any) -> bool:
 def parse(raw: dict) -> Config:
     if not isinstance(raw, dict):
         raise ConfigError("<root>", "must be a table")
-    known = {"engine", "feed", "venue", "strategy", "risk", "journal", "memory", "http", "diagnostics"}
     for key in raw:
-        if key not in known:
-            raise ConfigError(key, "unknown section")
+        if key not in SECTIONS:
+            raise _unknown(key, "section", key, list(SECTIONS))
 
-    s = _Section(raw, "engine", required=False)
+    s = _Section(raw, "engine", EngineSection, required=False)
     engine = EngineSection(
-        name=s.text("name", "lowlat-engine"),
+        name=s.text("name", "lowlat-engine", empty=False),
         cpu_affinity=s.items("cpu_affinity", _is_cpu, "CPU numbers", []),
         sched_fifo_priority=s.integer("sched_fifo_priority", 0, 0, 99),
         busy_poll=s.flag("busy_poll", False),
         log_level=s.text("log_level", "info", ("debug", "info", "warning", "error")),
     )
-    s.finish()
 
-    s = _Section(raw, "feed")
+    s = _Section(raw, "feed", FeedSection)
     feed = FeedSection(
         listen=s.address("listen"),
         recovery=s.address("recovery", allow_port_zero=False),
@@ -241,9 +263,8 @@ def parse(raw: dict) -> Config:
         max_buffered_messages=s.integer("max_buffered_messages", 1_000_000, 1000),
         max_request_messages=s.integer("max_request_messages", 100_000, 1, U32_MAX),
     )
-    s.finish()
 
-    s = _Section(raw, "venue")
+    s = _Section(raw, "venue", VenueSection)
     venue = VenueSection(
         address=s.address("address", allow_port_zero=False),
         session=s.text("session"),
@@ -254,12 +275,13 @@ def parse(raw: dict) -> Config:
         heartbeat_timeout_ms=s.integer("heartbeat_timeout_ms", 5000, 1),
     )
     if not _is_symbol(venue.session):
-        raise ConfigError("venue.session", "must be 1-8 ASCII characters without spaces")
+        raise ConfigError(
+            "venue.session", f"must be 1-8 ASCII characters without spaces (got {venue.session!r})"
+        )
     if venue.heartbeat_timeout_ms <= venue.heartbeat_interval_ms:
         raise ConfigError("venue.heartbeat_timeout_ms", "must be greater than venue.heartbeat_interval_ms")
-    s.finish()
 
-    s = _Section(raw, "strategy")
+    s = _Section(raw, "strategy", StrategySection)
     strategy = StrategySection(
         symbols=s.items("symbols", _is_symbol, "1-8 character ASCII symbols"),
         threshold_pct=s.integer("threshold_pct", 70, 51, 100),
@@ -271,13 +293,12 @@ def parse(raw: dict) -> Config:
         raise ConfigError("strategy.symbols", "must name at least one symbol")
     if len(set(strategy.symbols)) != len(strategy.symbols):
         raise ConfigError("strategy.symbols", "lists a symbol twice")
-    s.finish()
 
-    s = _Section(raw, "risk")
+    s = _Section(raw, "risk", RiskLimits)
     risk = RiskLimits(
         max_order_qty=s.integer("max_order_qty", REQUIRED, 1, U32_MAX),
         max_order_notional=s.number("max_order_notional", hi=MAX_NOTIONAL),
-        max_position=s.integer("max_position", REQUIRED, 0, I64_MAX),
+        max_position=s.integer("max_position", REQUIRED, 1, I64_MAX),
         price_collar_bps=s.integer("price_collar_bps", REQUIRED, 1, 10_000),
         max_orders_per_second=s.integer("max_orders_per_second", REQUIRED, 1, 1_000_000),
         max_consecutive_venue_rejects=s.integer("max_consecutive_venue_rejects", 10, 0),
@@ -285,41 +306,34 @@ def parse(raw: dict) -> Config:
     )
     if strategy.order_qty > risk.max_order_qty:
         raise ConfigError("strategy.order_qty", "is above risk.max_order_qty; every order would be rejected")
-    s.finish()
 
-    s = _Section(raw, "journal")
+    s = _Section(raw, "journal", JournalSection)
     fsync = s.text("fsync", "interval", tuple(p.value for p in FsyncPolicy))
     journal = JournalSection(
-        dir=s.text("dir"),
+        dir=s.text("dir", empty=False),
         fsync=FsyncPolicy(fsync),
         fsync_interval_ms=s.integer("fsync_interval_ms", 10, 1, 10_000),
     )
-    if not journal.dir:
-        raise ConfigError("journal.dir", "must not be empty")
-    s.finish()
 
-    s = _Section(raw, "memory", required=False)
+    s = _Section(raw, "memory", MemorySection, required=False)
     memory = MemorySection(
         hugetlbfs_path=s.text("hugetlbfs_path", ""),
         hugetlbfs_fallback=s.flag("hugetlbfs_fallback", False),
     )
-    s.finish()
 
-    s = _Section(raw, "http", required=False)
+    s = _Section(raw, "http", HttpSection, required=False)
     http = HttpSection(
         listen=s.address("listen", "127.0.0.1:9108"),
         admin_token_file=s.text("admin_token_file", ""),
     )
-    s.finish()
 
-    s = _Section(raw, "diagnostics", required=False)
+    s = _Section(raw, "diagnostics", DiagnosticsSection, required=False)
     diagnostics = DiagnosticsSection(
         latency_samples=s.integer("latency_samples", 0, 0, 100_000_000),
         latency_samples_file=s.text("latency_samples_file", ""),
     )
     if diagnostics.latency_samples and not diagnostics.latency_samples_file:
         raise ConfigError("diagnostics.latency_samples_file", "is required when latency_samples > 0")
-    s.finish()
 
     return Config(engine, feed, venue, strategy, risk, journal, memory, http, diagnostics)
 
