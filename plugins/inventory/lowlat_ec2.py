@@ -10,7 +10,7 @@ from ansible.errors import AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.lowlat.trading.plugins.plugin_utils import host_records
+from ansible_collections.lowlat.trading.plugins.plugin_utils import host_records, plugin_options
 from ansible_collections.lowlat.trading.plugins.plugin_utils.built_inventory import (
     CACHE_FORMAT,
     BuiltInventory,
@@ -225,7 +225,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError(f"lowlat_ec2: {path}: {exc}") from exc
 
     def _parse(self, path: str, cache: bool) -> None:
-        self._read_config_data(path)
+        config = self._read_config_data(path)
+        plugin_options.check(config, self.get_options())
 
         cache_key = self.get_cache_key(path)
         fingerprint = self._fingerprint()
