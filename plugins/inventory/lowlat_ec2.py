@@ -106,7 +106,7 @@ options:
     type: int
     default: 1000
   max_concurrency:
-    description: Regions queried at the same time.
+    description: Regions queried at the same time, 1 to 64.
     type: int
     default: 8
   retry_mode:
@@ -120,7 +120,7 @@ options:
   max_attempts:
     description:
       - botocore attempts per API call, first try included. Throttling, 5xx answers, connection
-        errors and read timeouts are retried, with backoff, up to this many times.
+        errors and read timeouts are retried, with backoff, up to this many times (1 to 20).
     type: int
     default: 10
   connect_timeout:
