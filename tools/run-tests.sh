@@ -87,6 +87,8 @@ lint() {
   ruff format --check plugins tests tools benchmarks molecule $( [[ -d engine ]] && echo engine )
   yamllint -s .
   ansible-lint --offline -q
+  # A change under plugins/ or roles/ needs a changelog fragment; antsibull-changelog lint.
+  tools/check-changelog.sh
   # checkov runs in the terraform stage (tests/terraform): on the source, with a written reason for
   # every skip, and on each environment's plan JSON; zero failed checks.
 }
