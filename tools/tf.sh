@@ -10,6 +10,8 @@
 #             the terraform/ tree is copied to the work dir (default .cache/tf/<dir>) and a
 #             provider override with the endpoints and dummy credentials is added to the copy, so
 #             the committed configuration stays the one used against real AWS.
+#   --tree DIR  DIR is a copy of terraform/ that the caller made (for example with generated
+#             test files added); DIR's modules and environments are run instead of the repo's.
 #
 # Provider installation: when LOWLAT_TF_MIRROR (default /opt/tf-plugins) holds a filesystem
 # mirror, a CLI configuration that installs hashicorp/* from it is written to
@@ -23,10 +25,12 @@ usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 endpoint=
 workdir=
+tree=$REPO/terraform
 while (($#)); do
   case "$1" in
     --endpoint) endpoint=${2:?--endpoint needs a URL}; shift 2 ;;
     --workdir) workdir=${2:?--workdir needs a directory}; shift 2 ;;
+    --tree) tree=$(cd "${2:?--tree needs a directory}" && pwd) || exit 2; shift 2 ;;
     -h|--help) usage ;;
     --) shift; break ;;
     -*) echo "tf.sh: unknown option $1" >&2; usage ;;
@@ -44,16 +48,17 @@ command -v terraform >/dev/null || {
 
 target_abs=$(cd "$target" 2>/dev/null && pwd) || { echo "tf.sh: no such directory: $target" >&2; exit 2; }
 case "$target_abs/" in
-  "$REPO/terraform/"*) ;;
-  *) echo "tf.sh: $target is not a directory under terraform/" >&2; exit 2 ;;
+  "$tree/"*) ;;
+  *) echo "tf.sh: $target is not a directory under $tree/" >&2; exit 2 ;;
 esac
-relative=${target_abs#"$REPO/terraform/"}
+relative=${target_abs#"$tree/"}
 
 mirror=${LOWLAT_TF_MIRROR:-/opt/tf-plugins}
 if [[ -d $mirror/registry.terraform.io ]]; then
   mkdir -p "$REPO/.cache/terraform"
   export TF_CLI_CONFIG_FILE="$REPO/.cache/terraform/offline.tfrc"
-  cat > "$TF_CLI_CONFIG_FILE.tmp" <<EOF
+  # A temporary file per process: parallel calls must not rename one another's file away.
+  cat > "$TF_CLI_CONFIG_FILE.$$" <<EOF
 provider_installation {
   filesystem_mirror {
     path    = "$mirror"
@@ -64,7 +69,7 @@ provider_installation {
   }
 }
 EOF
-  mv "$TF_CLI_CONFIG_FILE.tmp" "$TF_CLI_CONFIG_FILE"
+  mv "$TF_CLI_CONFIG_FILE.$$" "$TF_CLI_CONFIG_FILE"
 fi
 export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
 
@@ -77,7 +82,7 @@ if [[ -n $endpoint ]]; then
   workdir=${workdir:-$REPO/.cache/tf/${relative//\//-}}
   mkdir -p "$workdir"
   # Refresh the configuration, keep Terraform's working state (.terraform, state files).
-  (cd "$REPO/terraform" && find . -name .terraform -prune -o -type f \( -name '*.tf' -o -name '*.tftest.hcl' -o -name '*.tfvars*' -o -name '*.json' -o -name '*.zip' \) -print0 \
+  (cd "$tree" && find . -name .terraform -prune -o -type f \( -name '*.tf' -o -name '*.tftest.hcl' -o -name '*.tfvars*' -o -name '*.json' -o -name '*.zip' \) -print0 \
     | while IFS= read -r -d '' f; do mkdir -p "$workdir/tree/$(dirname "$f")"; cp -p "$f" "$workdir/tree/$f"; done)
   run_dir=$workdir/tree/$relative
   python3 "$REPO/tools/tf_endpoint_override.py" "$run_dir" "$endpoint"
