@@ -156,18 +156,21 @@ seealso:
 """
 
 EXAMPLES = r"""
-# inventories/aws/prod.lowlat_ec2.yml: every running lowlat host in two regions
+# Every running lowlat host in two regions, grouped by the tags Terraform sets (role_engine,
+# role_monitoring, env_prod, cluster_<name>, az_*, pg_*, type_*, region_*). The shipped production
+# file is inventories/aws/trading.lowlat_ec2.yml.
 plugin: lowlat.trading.lowlat_ec2
 regions: [us-east-1, eu-west-1]
 
 ---
-# Only production market-data hosts, named by their Name tag, cached for 10 minutes
+# Only the production engines and monitoring hosts, named by their Name tag (Terraform sets it),
+# cached for 10 minutes
 plugin: lowlat.trading.lowlat_ec2
 regions: [us-east-1]
 filters:
   instance-state-name: running
   "tag:lowlat:env": prod
-  "tag:lowlat:role": [md, gateway]
+  "tag:lowlat:role": [engine, monitoring]
 hostnames: ["tag:Name", private-ip-address]
 cache: true
 cache_plugin: ansible.builtin.jsonfile
@@ -180,14 +183,17 @@ plugin: lowlat.trading.lowlat_ec2
 regions: [us-east-1]
 strict_tags: true
 compose:
-  ansible_user: "'ec2-user'"
+  # Where the roles listen and Prometheus scrapes (node_exporter, the engine's /metrics).
+  lowlat_private_address: ec2_private_ip_address
   # The launch-time CPU options win over the instance type's default (threads_per_core = 1 in Terraform).
   smt_enabled: ((ec2_cpu_options or {}).threads_per_core | default(lowlat_cpu_shape.threads_per_core, true)) > 1
 keyed_groups:
+  # role_az_engine_us_east_1a, ...: one group per role and availability zone
   - key: ec2_tags['lowlat:role'] ~ '_' ~ ec2_availability_zone
     prefix: role_az
 groups:
-  hyperthreaded: lowlat_cpu_shape.threads_per_core == 2
+  # Engines launched without SMT: group_vars/engine_smt_off.yml can set plan_smt: require_off
+  engine_smt_off: lowlat_role == 'engine' and (ec2_cpu_options or {}).threads_per_core | default(0) == 1
 """
 
 FILE_SUFFIXES = ("lowlat_ec2.yml", "lowlat_ec2.yaml")
