@@ -84,7 +84,7 @@ failure_digest() {  # failure_digest STAGE RC LOG
 
 lint() {
   ruff check .
-  ruff format --check plugins tests tools benchmarks molecule $( [[ -d engine ]] && echo engine )
+  ruff format --check plugins tests tools benchmarks molecule lambda $( [[ -d engine ]] && echo engine )
   yamllint -s .
   ansible-lint --offline -q
   # A change under plugins/ or roles/ needs a changelog fragment; antsibull-changelog lint.

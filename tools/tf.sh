@@ -90,6 +90,8 @@ if [[ -n $endpoint ]]; then
   export AWS_ACCESS_KEY_ID=lowlat-emulator AWS_SECRET_ACCESS_KEY=lowlat-emulator
   unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN
   export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
+  # A service missing from the override's list goes to the emulator too, never to AWS.
+  export AWS_ENDPOINT_URL=$endpoint
 fi
 
 cd "$run_dir"

@@ -42,7 +42,20 @@ MODULE_DIRS = sorted(p for p in MODULES_DIR.iterdir() if p.is_dir())
 ENV_DIRS = sorted(p for p in ENVIRONMENTS_DIR.iterdir() if p.is_dir())
 CONFIG_DIRS = MODULE_DIRS + ENV_DIRS
 
-EXPECTED_MODULES = {"network", "trading_hosts", "connectivity", "stack"}
+EXPECTED_MODULES = {
+    "network",
+    "trading_hosts",
+    "connectivity",
+    "stack",
+    "security",
+    "events",
+    "data",
+    "observability",
+    "ecs_service",
+    "eks_cluster",
+    "serverless",
+    "cicd",
+}
 EXPECTED_ENVS = {"dev", "prod"}
 ROLES = {"engine", "feed", "venue", "monitoring"}
 C5N_SIZES = ("large", "xlarge", "2xlarge", "4xlarge", "9xlarge", "18xlarge", "metal")
@@ -395,7 +408,7 @@ def test_sensitive_variables_have_no_default(config_dir: Path):
 # --------------------------------------------------------------------------------------------------
 
 SKIP_COMMENT = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(?::(.*))?")
-MAX_SKIP_COMMENTS = 5
+MAX_SKIP_COMMENTS = 12  # across 12 modules: each skip has a written reason of 30+ characters
 
 
 def test_checkov_skips_are_few_and_explained():

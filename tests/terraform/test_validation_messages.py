@@ -5,7 +5,9 @@ The modules' native tests prove *that* a bad value is refused (`expect_failures`
 a copy of terraform/, with its `expect_failures` line removed, and run with `terraform test
 -json`: the run now ends with the error diagnostic a user would read, and its text is compared
 with the module's table in tests/terraform/refusals/<module>.py. One file per run, because
-Terraform skips a file's remaining runs once one has failed. The tables' rows are exactly the
+Terraform skips a file's remaining runs once one has failed. The other runs of those files (the
+accepted edge values) run here too, together, and must pass; test_native.py runs the files
+without refusal runs, so every run is run once. The tables' rows are exactly the
 refusal runs of the native tests (no run without a row, no row without a run), and every
 `validation` block of every module is hit by some row.
 """
@@ -24,9 +26,8 @@ import pytest
 
 from tests.terraform.conftest import MODULE_DIRS, TF_ROOT, TF_TOOL
 from tests.terraform.refusals import PRECONDITION, VARIABLE
+from tests.terraform.tftest_files import Refusal, has_refusals, module_test_files, other_runs, refusals_in
 
-RUN_HEADER = re.compile(r'^run "([^"]+)" \{\s*$')
-EXPECT_FAILURES = re.compile(r"^\s*expect_failures\s*=\s*\[(.*)\]\s*$")
 # Terraform appends where the rule lives to a validation failure's detail.
 CHECKED_BY = re.compile(
     r"\n\nThis was checked by the validation rule at (?P<file>[^:]+):(?P<line>\d+),[\d,-]+\.$"
@@ -34,54 +35,10 @@ CHECKED_BY = re.compile(
 
 
 @dataclass(frozen=True)
-class Refusal:
-    module: str
-    run: str
-    expects: str  # what the run's expect_failures names: var.X or a resource address
-
-
-@dataclass(frozen=True)
 class Diagnostic:
     summary: str
     message: str
     rule: str | None  # variables.tf:LINE of the validation block, for variable validations
-
-
-def split_runs(text: str) -> tuple[str, list[tuple[str, str]]]:
-    """A test file's text outside run blocks (variables, mock providers) and its run blocks."""
-    preamble: list[str] = []
-    runs: list[tuple[str, str]] = []
-    current: tuple[str, list[str]] | None = None
-    for line in text.splitlines(keepends=True):
-        if current is None:
-            header = RUN_HEADER.match(line)
-            if header:
-                current = (header.group(1), [line])
-            else:
-                preamble.append(line)
-            continue
-        current[1].append(line)
-        if line.rstrip() == "}":  # a run block closes at column 0
-            runs.append((current[0], "".join(current[1])))
-            current = None
-    assert current is None, f"unterminated run block {current and current[0]}"
-    return "".join(preamble), runs
-
-
-def refusals_in(module_dir: Path) -> list[tuple[Refusal, str]]:
-    """Each refusal run of a module with the single-run test file that shows its message."""
-    found = []
-    for test_file in sorted((module_dir / "tests").glob("*.tftest.hcl")):
-        preamble, runs = split_runs(test_file.read_text())
-        for name, body in runs:
-            lines = body.splitlines(keepends=True)
-            expects = [m.group(1).strip() for m in map(EXPECT_FAILURES.match, lines) if m]
-            if not expects:
-                continue
-            assert len(expects) == 1, f"{test_file.name}: run {name} has {len(expects)} expect_failures lines"
-            kept = "".join(line for line in lines if not EXPECT_FAILURES.match(line))
-            found.append((Refusal(module_dir.name, name, expects[0]), preamble + kept))
-    return found
 
 
 def diagnostics(output: str) -> dict[str, set[Diagnostic]]:
@@ -120,8 +77,32 @@ def run_module(tree: Path, module: str) -> str:
     return proc.stdout
 
 
-def observe(workdir: Path) -> dict[tuple[str, str], set[Diagnostic]]:
-    """Run every refusal on its own in a copy of terraform/ under workdir; errors by (module, run)."""
+ACCEPTED_PREFIX = "accepted_"
+
+
+def run_statuses(output: str) -> dict[tuple[str, str], str]:
+    """(test file name, run) -> the run's final status in `terraform test -json` output."""
+    statuses = {}
+    for line in output.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        run = event.get("test_run") if isinstance(event, dict) else None
+        if isinstance(run, dict) and run.get("progress") == "complete":
+            statuses[(Path(run["path"]).name, run["run"])] = run["status"]
+    return statuses
+
+
+@dataclass
+class Observed:
+    errors: dict[tuple[str, str], set[Diagnostic]]  # (module, run) -> error diagnostics
+    statuses: dict[tuple[str, str, str], str]  # (module, test file, run) -> pass/fail/error
+
+
+def observe(workdir: Path) -> Observed:
+    """Run every refusal on its own, and the other runs of the files that hold refusals together,
+    in a copy of terraform/ under workdir."""
     tree = workdir / "terraform"
     shutil.copytree(TF_ROOT, tree, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
     modules = []
@@ -134,19 +115,35 @@ def observe(workdir: Path) -> dict[tuple[str, str], set[Diagnostic]]:
             old.unlink()
         for refusal, text in refusals:
             (tests_dir / f"msg_{refusal.run}.tftest.hcl").write_text(text)
+        for test_file in module_test_files(module_dir):
+            rest = other_runs(test_file) if has_refusals(test_file) else None
+            if rest is not None:
+                (tests_dir / f"{ACCEPTED_PREFIX}{test_file.name}").write_text(rest)
         modules.append(module_dir.name)
     with ThreadPoolExecutor(max_workers=len(modules)) as pool:
         outputs = dict(zip(modules, pool.map(lambda m: run_module(tree, m), modules), strict=True))
-    return {
-        (module, run): diags
-        for module, output in outputs.items()
-        for run, diags in diagnostics(output).items()
-    }
+    return Observed(
+        errors={
+            (module, run): diags
+            for module, output in outputs.items()
+            for run, diags in diagnostics(output).items()
+        },
+        statuses={
+            (module, test_file, run): status
+            for module, output in outputs.items()
+            for (test_file, run), status in run_statuses(output).items()
+        },
+    )
 
 
 @pytest.fixture(scope="module")
-def observed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], set[Diagnostic]]:
+def observation(tmp_path_factory: pytest.TempPathFactory) -> Observed:
     return observe(tmp_path_factory.mktemp("tf-messages"))
+
+
+@pytest.fixture(scope="module")
+def observed(observation: Observed) -> dict[tuple[str, str], set[Diagnostic]]:
+    return observation.errors
 
 
 def all_refusals() -> list[Refusal]:
@@ -199,3 +196,20 @@ def test_every_validation_rule_is_exercised(observed: dict, module_dir: Path) ->
     rules = {f"variables.tf:{n}" for n, line in enumerate(lines, 1) if line.strip() == "validation {"}
     hit = {d.rule for (module, _), diags in observed.items() if module == module_dir.name for d in diags}
     assert rules - hit == set(), f"{module_dir.name}: validation blocks that no refusal run reaches"
+
+
+@pytest.mark.parametrize("module_dir", MODULE_DIRS, ids=lambda p: p.name)
+def test_other_runs_of_refusal_files_pass(observation: Observed, module_dir: Path) -> None:
+    """The accepted edge values (and any other run) of the files that hold refusal runs."""
+    for test_file in module_test_files(module_dir):
+        if not has_refusals(test_file) or other_runs(test_file) is None:
+            continue
+        name = f"{ACCEPTED_PREFIX}{test_file.name}"
+        runs = {
+            run: status
+            for (m, f, run), status in observation.statuses.items()
+            if (m, f) == (module_dir.name, name)
+        }
+        assert runs, f"{module_dir.name}/{test_file.name}: its other runs did not run"
+        failed = {run: status for run, status in runs.items() if status != "pass"}
+        assert not failed, f"{module_dir.name}/{test_file.name}: {failed}"

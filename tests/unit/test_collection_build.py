@@ -33,6 +33,7 @@ EXCLUDED = (
     "collections",
     "engine",
     "inventories",
+    "lambda",
     "molecule",
     "pyproject.toml",
     "requirements",  # and requirements.yml

@@ -36,4 +36,24 @@ module "stack" {
   latency_probe_port       = var.latency_probe_port
 
   # dev has no Direct Connect and no VPN: it reaches venue test systems over the NAT gateways.
+
+  # Platform services, small and cheap: single-AZ database, no Object Lock or vault lock, stores
+  # that destroy cleanly, short key and secret deletion windows.
+  protect                        = false
+  multi_az                       = false
+  object_lock                    = false
+  backup_vault_lock              = false
+  rds_instance_class             = "db.t4g.medium"
+  shard_count                    = 2
+  kms_deletion_window_in_days    = 7
+  secret_recovery_window_in_days = 7
+
+  persona_principal_arns = var.persona_principal_arns
+  alert_email_addresses  = var.alert_email_addresses
+
+  enable_cloudtrail               = var.enable_cloudtrail
+  enable_dlq_redrive_allow_policy = var.enable_dlq_redrive_allow_policy
+  create_backup_selection         = var.create_backup_selection
+  create_efs_file_system_policy   = var.create_efs_file_system_policy
+  backup_vault_force_destroy      = var.backup_vault_force_destroy
 }

@@ -100,3 +100,46 @@ variable "tags" {
   description = "Extra tags on every resource (provider default_tags)."
   default     = {}
 }
+
+variable "persona_principal_arns" {
+  type        = map(list(string))
+  description = "Persona (trader, risk_manager, compliance_auditor, platform_operator) => IAM principals that may assume its role with MFA."
+}
+
+variable "alert_email_addresses" {
+  type        = list(string)
+  description = "E-mail addresses subscribed to the platform's alerts topic."
+  default     = []
+}
+
+# Switches for an AWS emulator that lacks an API (tests/terraform/test_emulator_apply.py); leave
+# them at their defaults against AWS.
+variable "enable_cloudtrail" {
+  type        = bool
+  description = "Create the multi-region CloudTrail trail (off only for an emulator without CloudTrail)."
+  default     = true
+}
+
+variable "enable_dlq_redrive_allow_policy" {
+  type        = bool
+  description = "Redrive-allow policies on the dead-letter queues (off only for an emulator that cannot store them)."
+  default     = true
+}
+
+variable "create_backup_selection" {
+  type        = bool
+  description = "Create the AWS Backup selections (off only for an emulator without the Backup selection API)."
+  default     = true
+}
+
+variable "create_efs_file_system_policy" {
+  type        = bool
+  description = "Attach the TLS-only policy to the monitoring EFS (off only for an emulator without it)."
+  default     = true
+}
+
+variable "backup_vault_force_destroy" {
+  type        = bool
+  description = "Let destroy delete the backup vault with its recovery points; null follows the environment's protection."
+  default     = null
+}

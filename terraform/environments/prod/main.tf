@@ -40,4 +40,24 @@ module "stack" {
   enable_vpn_backup         = var.enable_vpn_backup
   customer_gateway_ip       = var.customer_gateway_ip
   customer_gateway_bgp_asn  = var.customer_gateway_bgp_asn
+
+  # Platform services with every protection on: Multi-AZ database, deletion protection and final
+  # snapshot, Object Lock on the audit bucket, a locked backup vault, 30-day deletion windows.
+  protect                        = true
+  multi_az                       = true
+  object_lock                    = true
+  backup_vault_lock              = true
+  rds_instance_class             = "db.r6g.xlarge"
+  shard_count                    = 10
+  kms_deletion_window_in_days    = 30
+  secret_recovery_window_in_days = 30
+
+  persona_principal_arns = var.persona_principal_arns
+  alert_email_addresses  = var.alert_email_addresses
+
+  enable_cloudtrail               = var.enable_cloudtrail
+  enable_dlq_redrive_allow_policy = var.enable_dlq_redrive_allow_policy
+  create_backup_selection         = var.create_backup_selection
+  create_efs_file_system_policy   = var.create_efs_file_system_policy
+  backup_vault_force_destroy      = var.backup_vault_force_destroy
 }

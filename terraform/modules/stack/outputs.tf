@@ -42,3 +42,34 @@ output "lowlat_tags" {
   description = "Per role: the lowlat:* tags its hosts carry (what the Ansible inventory groups on)."
   value       = { for role, m in module.hosts : role => m.lowlat_tags }
 }
+
+output "platform" {
+  description = "What an operator and the Ansible side need of the platform services: stream, bus, queues, topics, stores, secret ARNs (never values), keys, dashboard and persona roles."
+  value = {
+    market_data_stream_name = module.events.stream_name
+    market_data_stream_arn  = module.events.stream_arn
+    archive_firehose_name   = module.events.firehose_name
+    order_bus_name          = module.events.bus_name
+    order_bus_arn           = module.events.bus_arn
+    order_queue_urls        = module.events.queue_urls
+    dead_letter_queue_urls  = module.events.dlq_urls
+    alert_topic_arn         = module.events.alert_topic_arn
+    notification_topic_arn  = module.events.notification_topic_arn
+    rds_endpoint            = module.data.rds_endpoint
+    rds_port                = module.data.rds_port
+    rds_master_secret_arn   = module.data.rds_master_secret_arn
+    dynamodb_table_names    = module.data.dynamodb_table_names
+    archive_bucket_name     = module.data.archive_bucket_name
+    audit_bucket_name       = module.data.audit_bucket_name
+    efs_file_system_id      = module.data.efs_file_system_id
+    efs_access_point_id     = module.data.efs_access_point_id
+    backup_vault_name       = module.data.backup_vault_name
+    secret_arns             = module.security.secret_arns
+    kms_key_arns            = module.security.kms_key_arns
+    web_acl_arn             = module.security.web_acl_arn
+    cloudtrail_arn          = module.security.cloudtrail_arn
+    persona_role_arns       = module.security.persona_role_arns
+    dashboard_name          = module.observability.dashboard_name
+    alarm_names             = module.observability.alarm_names
+  }
+}

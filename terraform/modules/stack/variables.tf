@@ -174,3 +174,96 @@ variable "customer_gateway_bgp_asn" {
   description = "BGP ASN of the on-premises VPN device."
   default     = 65000
 }
+
+################################################################################
+# Platform services (security, events, data, observability)
+################################################################################
+
+variable "persona_principal_arns" {
+  type        = map(list(string))
+  description = "Persona (trader, risk_manager, compliance_auditor, platform_operator) => IAM principals that may assume its role with MFA (security module)."
+}
+
+variable "kms_deletion_window_in_days" {
+  type        = number
+  description = "Waiting period in days before a scheduled deletion of a data-class key takes effect (7-30)."
+  default     = 30
+}
+
+variable "secret_recovery_window_in_days" {
+  type        = number
+  description = "Days a deleted platform secret can still be restored (7-30; 0 only for throw-away environments)."
+  default     = 30
+}
+
+variable "enable_cloudtrail" {
+  type        = bool
+  description = "Create the multi-region CloudTrail trail (off only for an emulator without CloudTrail)."
+  default     = true
+}
+
+variable "shard_count" {
+  type        = number
+  description = "Shards of the market data stream."
+  default     = 10
+}
+
+variable "alert_email_addresses" {
+  type        = list(string)
+  description = "E-mail addresses subscribed to the alerts topic."
+  default     = []
+}
+
+variable "enable_dlq_redrive_allow_policy" {
+  type        = bool
+  description = "Redrive-allow policies on the dead-letter queues (off only for an emulator that cannot store them)."
+  default     = true
+}
+
+variable "protect" {
+  type        = bool
+  description = "Protect the stores against deletion (RDS deletion protection and final snapshot, DynamoDB deletion protection, no force_destroy). null follows env: on in prod."
+  default     = null
+}
+
+variable "rds_instance_class" {
+  type        = string
+  description = "Instance class of the trade-history PostgreSQL database."
+  default     = "db.r6g.large"
+}
+
+variable "multi_az" {
+  type        = bool
+  description = "Run the PostgreSQL database Multi-AZ (required in prod)."
+  default     = true
+}
+
+variable "object_lock" {
+  type        = bool
+  description = "Object Lock in compliance mode on the audit bucket (cannot be turned off once on)."
+  default     = true
+}
+
+variable "backup_vault_lock" {
+  type        = bool
+  description = "Lock the backup vault in compliance mode (recovery points cannot be deleted early)."
+  default     = true
+}
+
+variable "create_backup_selection" {
+  type        = bool
+  description = "Create the AWS Backup selections (off only for an emulator without the Backup selection API)."
+  default     = true
+}
+
+variable "create_efs_file_system_policy" {
+  type        = bool
+  description = "Attach the TLS-only file system policy to the monitoring EFS (off only for an emulator without it)."
+  default     = true
+}
+
+variable "backup_vault_force_destroy" {
+  type        = bool
+  description = "Let destroy delete the backup vault with its recovery points; null follows protect."
+  default     = null
+}

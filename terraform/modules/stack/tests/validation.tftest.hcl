@@ -2,26 +2,15 @@
 # accept. Offline: every AWS answer comes from the mock.
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "eu-west-2" }
-  }
-  # The provider checks the policy arguments it receives for valid JSON.
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{}" }
-  }
-  mock_data "aws_ami" {
-    defaults = { ena_support = true, architecture = "x86_64" }
-  }
+  source = "./tests/mocks"
 }
 
 # The dev example (environments/dev): two AZs, three small groups.
 variables {
+  persona_principal_arns = {
+    trader             = ["arn:aws:iam::123456789012:role/trading-desk"]
+    compliance_auditor = ["arn:aws:iam::123456789012:role/compliance"]
+  }
   env      = "dev"
   vpc_cidr = "10.40.0.0/16"
   subnets = {
