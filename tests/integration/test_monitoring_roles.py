@@ -176,6 +176,9 @@ REJECTIONS = [
     ("wildcard", "alertmanager", {"alertmanager_listen_address": "0.0.0.0"}, "not a wildcard, while alertmanager_listen_private_only is true"),
     ("no_engines", "prometheus", {"prometheus_engine_group": "role_nothing"}, 'the inventory group "role_nothing" (prometheus_engine_group) is missing or empty'),
     ("threshold", "prometheus", {"prometheus_alert_tick_to_trade_p99_seconds": 0}, "alert thresholds must be > 0 seconds"),
+    ("grafana_secret_id", "grafana_dashboards", {"grafana_dashboards_admin_secret_id": "arn:aws:s3:::lowlat-grafana"}, "grafana_dashboards_admin_secret_id must be the name of a Secrets Manager secret"),
+    ("grafana_region", "grafana_dashboards", {"grafana_dashboards_admin_secret_id": "lowlat-prod/grafana/admin", "grafana_dashboards_admin_secret_region": "eu west 2"}, "grafana_dashboards_admin_secret_region must be an AWS region such as eu-west-2"),
+    ("grafana_relative_path", "grafana_dashboards", {"grafana_dashboards_admin_password_file": "grafana-admin-password"}, "grafana_dashboards_admin_password_file and grafana_dashboards_systemd_dropin_dir must be absolute paths"),
 ]  # fmt: skip
 
 

@@ -14,12 +14,21 @@ The path of docs/platform.md, end to end on the controller:
 The fake environment's default region is us-east-1, so the lookup finds the secret only through
 rancher_agent_token_secret_region, parsed from the ARN by the tool; a second run with another region
 fails with the role's reason. No secret value appears in the generated file or in any output.
+
+4. the grafana_dashboards role's admin tasks (tasks/admin.yml) read the Grafana admin secret (JSON
+   {username, password}) the same way and write the password file and the grafana-server drop-in,
+   both under this test's directory, then its audit tasks write the manifest there: the file holds
+   the secret's password (compared by sha256), mode 0640; the drop-in names the user and the file;
+   a second run and a --check --diff run change nothing; another region, and a secret whose password
+   is too short, fail with the role's reasons and write nothing; no output holds the password.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import secrets
 import string
 import subprocess
@@ -69,6 +78,27 @@ PLAYBOOK = """\
 """
 
 
+GRAFANA_PLAYBOOK = """\
+---
+- name: Set Grafana's admin credential from the platform's secret
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: The grafana_dashboards role's admin tasks (lookup on the controller, no_log)
+      ansible.builtin.include_role:
+        name: lowlat.trading.grafana_dashboards
+        tasks_from: admin.yml
+
+    - name: The grafana_dashboards role's audit manifest (under lowlat_state_dir)
+      ansible.builtin.include_role:
+        name: lowlat.trading.grafana_dashboards
+        tasks_from: audit.yml
+"""
+RECAP_RE = re.compile(
+    r"^controller\s*:\s*ok=\d+\s+changed=(?P<changed>\d+)\s+unreachable=\d+\s+failed=(?P<failed>\d+)", re.M
+)
+
+
 def _random(prefix: str, length: int = 48) -> str:
     """Unmistakable in any log: a random lowercase/digit string."""
     alphabet = string.ascii_lowercase + string.digits
@@ -94,6 +124,9 @@ class Scenario:
     generated: Path
     generator_output: str
     plays: dict[str, Play]
+    workdir: Path
+    inventory: Path
+    env: dict[str, str]
 
 
 def _secretsmanager(url: str) -> Any:
@@ -135,11 +168,13 @@ def _create_platform_secrets(client: Any, name: str) -> tuple[dict[str, str], di
     return values, arns
 
 
-def _playbook(workdir: Path, inventory: Path, env: dict[str, str], *args: str) -> Play:
+def _playbook(
+    workdir: Path, inventory: Path, env: dict[str, str], *args: str, playbook: str = "play.yml"
+) -> Play:
     started = time.monotonic()
     proc = subprocess.run(
         [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(inventory), *args,
-         str(workdir / "play.yml")],
+         str(workdir / playbook)],
         env=env, cwd=workdir, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     return Play(proc.returncode, proc.stdout + proc.stderr, time.monotonic() - started)
@@ -188,7 +223,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, moto_server: MotoServer) 
     }
     for step, play in plays.items():
         (workdir / f"{step}.log").write_text(play.output)
-    yield Scenario(name, values, arns, generated, tool.stdout + tool.stderr, plays)
+    yield Scenario(name, values, arns, generated, tool.stdout + tool.stderr, plays, workdir, inventory, env)
 
 
 def test_the_generated_file_points_at_the_secret(scenario: Scenario) -> None:
@@ -197,6 +232,8 @@ def test_the_generated_file_points_at_the_secret(scenario: Scenario) -> None:
     assert token_arn.startswith(f"arn:aws:secretsmanager:{REGION}:123456789012:secret:{scenario.name}/")
     assert data["rancher_agent_token_secret_id"] == token_arn
     assert data["rancher_agent_token_secret_region"] == REGION
+    assert data["grafana_dashboards_admin_secret_id"] == scenario.arns["grafana_admin"]
+    assert data["grafana_dashboards_admin_secret_region"] == REGION
     assert data["lowlat_platform"]["secret_arns"] == scenario.arns
 
 
@@ -258,4 +295,174 @@ def test_no_secret_value_appears_in_any_output(scenario: Scenario) -> None:
 
 def test_it_stays_fast(scenario: Scenario) -> None:
     for step, play in scenario.plays.items():
+        assert play.seconds < 60, f"{step}: {play.seconds:.0f} s"
+
+
+# --- Grafana's admin credential (roles/grafana_dashboards/tasks/admin.yml) --------------------------
+
+
+@dataclass
+class GrafanaRuns:
+    password: str
+    password_file: Path
+    dropin: Path
+    manifest: Path
+    short_value: str
+    short_password_file: Path
+    plays: dict[str, Play]
+
+
+def _changed(play: Play) -> int:
+    match = RECAP_RE.search(play.output)
+    assert match, play.output[-3000:]
+    return int(match["changed"])
+
+
+@pytest.fixture(scope="module")
+def grafana(scenario: Scenario, moto_server: MotoServer) -> GrafanaRuns:
+    if os.geteuid() != 0:
+        pytest.skip("the role writes the password file owned by root: run as root (as CI's containers do)")
+    workdir = scenario.workdir
+    (workdir / "grafana.yml").write_text(GRAFANA_PLAYBOOK)
+    password = json.loads(scenario.values["grafana_admin"])["password"]
+    # A second secret, as an operator might have made it by hand: a password too short to be kept.
+    short_value = json.dumps({"username": "admin", "password": _random("grafanapw", 14)})
+    short_arn = _secretsmanager(moto_server.url).create_secret(
+        Name=f"{scenario.name}/grafana/admin-short", SecretString=short_value
+    )["ARN"]
+
+    def paths(label: str) -> list[str]:
+        root = workdir / label
+        return [
+            # The modules run on this controller: with this Python, not one found by discovery.
+            "-e", f"ansible_python_interpreter={sys.executable}",
+            "-e", f"grafana_dashboards_admin_password_file={root}/etc-grafana/lowlat-admin-password",
+            "-e", f"grafana_dashboards_systemd_dropin_dir={root}/systemd/grafana-server.service.d",
+            "-e", f"lowlat_state_dir={root}/state",
+        ]  # fmt: skip
+
+    # grafana_dashboards_admin_secret_id and _region come from the generated group_vars alone;
+    # the failing runs override one of them on the command line.
+    wrong_region = ["-e", "grafana_dashboards_admin_secret_region=us-east-1"]
+    short = ["-e", f"grafana_dashboards_admin_secret_id={short_arn}"]
+    plays = {
+        "grafana_wrong_region": _playbook(workdir, scenario.inventory, scenario.env, "-vvv", *wrong_region,
+                                          *paths("grafana-wrong-region"), playbook="grafana.yml"),
+        "grafana": _playbook(workdir, scenario.inventory, scenario.env, "-vvv",
+                             *paths("grafana"), playbook="grafana.yml"),
+        "grafana_again": _playbook(workdir, scenario.inventory, scenario.env, "-vvv",
+                                   *paths("grafana"), playbook="grafana.yml"),
+        "grafana_check": _playbook(workdir, scenario.inventory, scenario.env, "-vvv", "--check", "--diff",
+                                   *paths("grafana"), playbook="grafana.yml"),
+        "grafana_short": _playbook(workdir, scenario.inventory, scenario.env, "-vvv", *short,
+                                   *paths("grafana-short"), playbook="grafana.yml"),
+    }  # fmt: skip
+    for step, play in plays.items():
+        (workdir / f"{step}.log").write_text(play.output)
+    root = workdir / "grafana"
+    return GrafanaRuns(
+        password=password,
+        password_file=root / "etc-grafana" / "lowlat-admin-password",
+        dropin=root / "systemd" / "grafana-server.service.d" / "lowlat-admin.conf",
+        manifest=root / "state" / "expected" / "grafana_dashboards.json",
+        short_value=short_value,
+        short_password_file=workdir / "grafana-short" / "etc-grafana" / "lowlat-admin-password",
+        plays=plays,
+    )
+
+
+def test_grafana_password_file_holds_the_secret(grafana: GrafanaRuns) -> None:
+    play = grafana.plays["grafana"]
+    assert play.rc == 0, play.output[-6000:]
+    assert "task path:" in play.output  # really -vvv
+    assert _changed(play) > 0
+    # Compared by sha256: the password itself is never printed by this test either.
+    assert _sha256(grafana.password_file.read_text()) == _sha256(grafana.password)
+    st = grafana.password_file.stat()
+    assert oct(st.st_mode & 0o7777) == oct(0o640)
+    assert st.st_uid == 0
+    # This controller has no grafana group: the file stays root's until Grafana's packages make it.
+    expected_gid = 0
+    try:
+        import grp
+
+        expected_gid = grp.getgrnam("grafana").gr_gid
+    except KeyError:
+        pass
+    assert st.st_gid == expected_gid
+    for task in (
+        "lowlat.trading.grafana_dashboards : Look up the secret on the controller",
+        "lowlat.trading.grafana_dashboards : Parse the secret",
+        "lowlat.trading.grafana_dashboards : Write the admin password file",
+    ):
+        section = _task(play.output, task)
+        assert NO_LOG in section, section
+
+
+def test_grafana_dropin_points_at_the_file(grafana: GrafanaRuns) -> None:
+    lines = grafana.dropin.read_text().splitlines()
+    assert "[Service]" in lines
+    assert "Environment=GF_SECURITY_ADMIN_USER=admin" in lines
+    # grafana-server expands $__file{} in any setting, environment overrides included.
+    assert f"Environment=GF_SECURITY_ADMIN_PASSWORD=$__file{{{grafana.password_file}}}" in lines
+    assert grafana.password not in grafana.dropin.read_text()
+    assert oct(grafana.dropin.stat().st_mode & 0o7777) == oct(0o644)
+
+
+def test_grafana_audit_manifest_records_the_file_not_its_content(grafana: GrafanaRuns) -> None:
+    text = grafana.manifest.read_text()
+    assert grafana.password not in text
+    assert _sha256(grafana.password) not in text
+    assert hashlib.sha1(grafana.password.encode()).hexdigest() not in text
+    checks = {c["knob"]: c for c in json.loads(text)["checks"]}
+    stat = checks["grafana admin password file"]
+    assert stat["kind"] == "command"
+    assert stat["argv"] == ["stat", "-c", "%a %U:%G", str(grafana.password_file)]
+    assert re.search(
+        stat["pattern"], subprocess.run(stat["argv"], capture_output=True, text=True, check=True).stdout
+    )
+    assert checks["grafana admin user"]["line"] == "Environment=GF_SECURITY_ADMIN_USER=admin"
+    assert checks["grafana admin password read from the file"]["path"] == str(grafana.dropin)
+
+
+def test_grafana_second_run_and_check_mode_change_nothing(grafana: GrafanaRuns) -> None:
+    for step in ("grafana_again", "grafana_check"):
+        play = grafana.plays[step]
+        assert play.rc == 0, play.output[-6000:]
+        assert _changed(play) == 0, play.output[-6000:]
+
+
+def test_grafana_wrong_region_fails_with_the_role_reason(grafana: GrafanaRuns, scenario: Scenario) -> None:
+    play = grafana.plays["grafana_wrong_region"]
+    assert play.rc != 0
+    text = " ".join(play.output.split())
+    assert (
+        "could not read Grafana's admin credential from AWS Secrets Manager secret "
+        f'"{scenario.arns["grafana_admin"]}" in us-east-1'
+    ) in text
+    assert "(ResourceNotFound)" in text
+    assert "Nothing was written" in text
+    assert not (scenario.workdir / "grafana-wrong-region").exists()
+
+
+def test_grafana_short_password_is_refused_and_nothing_written(grafana: GrafanaRuns) -> None:
+    play = grafana.plays["grafana_short"]
+    assert play.rc != 0
+    text = " ".join(play.output.split())
+    assert 'the "password" of secret' in text
+    assert "must be at least 16 characters" in text
+    assert not grafana.short_password_file.exists()
+    assert not grafana.short_password_file.parent.exists()
+
+
+def test_grafana_password_appears_in_no_output(grafana: GrafanaRuns) -> None:
+    short_password = json.loads(grafana.short_value)["password"]
+    for step, play in grafana.plays.items():
+        assert grafana.password not in play.output, step
+        assert short_password not in play.output, step
+        assert "grafanapw" not in play.output, step  # the prefix of every password made here
+
+
+def test_grafana_runs_stay_fast(grafana: GrafanaRuns) -> None:
+    for step, play in grafana.plays.items():
         assert play.seconds < 60, f"{step}: {play.seconds:.0f} s"

@@ -11,7 +11,11 @@ and a broken one (0.2.0, from a URL) whose engine passes --check-config but rais
 Sequence (the podman connection costs a second or two per task, so runs that change nothing run in
 parallel): deploy v1 -> in parallel: the same again (changes nothing, no restart), --check --diff,
 the audit, the preflight rejections, the release cleanup on a tree of its own -> deploy the broken
-v2 (fails, rolls back to v1).
+v2 (fails, rolls back to v1) -> the CloudWatch publisher turned off (removed).
+
+The CloudWatch publisher is on from the first deploy: it talks to a stand-in for CloudWatch and the
+instance metadata service on the sims container (FAKE_AWS below; a test drop-in points the
+publisher's IMDS endpoint there), which records each PutMetricData it receives.
 
 The containers are removed in a finalizer. Skipped when podman or the image is missing.
 """
@@ -49,6 +53,7 @@ REPO = Path(__file__).resolve().parents[2]
 SHAPE = "c5n.9xlarge"
 FIXTURE_ROOT = f"/opt/lowlat-fixture/{SHAPE}"
 HTTP_PORT = 8000  # the sims container's artifact server
+FAKE_AWS_PORT = 8001  # the sims container's stand-in for CloudWatch and IMDS
 
 UNIT = "/etc/systemd/system/lowlat-engine.service"
 CONFIG = "/etc/lowlat-engine/engine.toml"
@@ -58,6 +63,66 @@ JOURNAL = "/var/lib/lowlat-engine/engine.journal"
 MANIFEST = "/etc/lowlat/expected/trading_engine.json"
 ADMIN_TOKEN_FILE = "/etc/lowlat-engine/admin.token"
 ADMIN_TOKEN = "integration-test-admin-token-0123456789"  # a test value, not a secret
+CW_UNIT = "/etc/systemd/system/lowlat-engine-cloudwatch.service"
+CW_CONFIG = "/etc/lowlat-engine/cloudwatch.toml"
+CW_REQUESTS = "/srv/cloudwatch-requests.jsonl"
+CW_INTERVAL = 10
+# Test values, not secrets: what the stand-in IMDS hands out as the instance role's credentials.
+IMDS_ROLE_KEY = "ASIALOWLATTESTROLE"
+IMDS_ROLE_TOKEN = "lowlat-test-role-session-token"
+
+# Stand-in for CloudWatch (POST /: records the request, answers like PutMetricData) and IMDSv2
+# (token, role, credentials), run with the sims container's python3.
+FAKE_AWS = """\
+import json, sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+TOKEN = "imds-session-for-tests"
+ROLE = "lowlat-engine-test-role"
+
+
+class Handler(BaseHTTPRequestHandler):
+    def send(self, status, body, ctype="text/plain"):
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_PUT(self):
+        ok = self.path == "/latest/api/token" and self.headers.get("X-aws-ec2-metadata-token-ttl-seconds")
+        self.send(200 if ok else 400, TOKEN)
+
+    def do_GET(self):
+        prefix = "/latest/meta-data/iam/security-credentials/"
+        if self.headers.get("X-aws-ec2-metadata-token") != TOKEN:
+            self.send(401, "")
+        elif self.path == prefix:
+            self.send(200, ROLE)
+        elif self.path == prefix + ROLE:
+            doc = {"Code": "Success", "AccessKeyId": sys.argv[2], "SecretAccessKey": "lowlat-test-secret",
+                   "Token": sys.argv[3], "Expiration": "2099-01-01T00:00:00Z"}
+            self.send(200, json.dumps(doc))
+        else:
+            self.send(404, "")
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        entry = {"auth": self.headers.get("Authorization", ""), "token": self.headers.get("X-Amz-Security-Token", ""),
+                 "body": body}
+        with open(sys.argv[4], "a") as f:
+            f.write(json.dumps(entry) + "\\n")
+        self.send(200, '<PutMetricDataResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/">'
+                       "<ResponseMetadata><RequestId>lowlat-test</RequestId></ResponseMetadata>"
+                       "</PutMetricDataResponse>", "text/xml")
+
+    def log_message(self, *args):
+        pass
+
+
+ThreadingHTTPServer(("0.0.0.0", int(sys.argv[1])), Handler).serve_forever()
+"""
 
 SIMS_PLAY = """\
 - name: Simulators (lab only)
@@ -215,6 +280,7 @@ class Lab:
     plan: dict[str, Any] = field(default_factory=dict)
     audit_rows: list[dict[str, Any]] = field(default_factory=list)
     between: EngineState | None = None  # after the parallel runs, before the broken deploy
+    publisher: dict[str, str] = field(default_factory=dict)  # the publisher, after the parallel runs
     setup_seconds: float = 0.0
 
     @property
@@ -234,6 +300,11 @@ class Lab:
                     "trading_engine_artifact_sha256": self.good.sha256,
                     "trading_engine_admin_token": ADMIN_TOKEN,
                     "market_simulators_feed_rate": 200,
+                    "trading_engine_cloudwatch_namespace": "Lowlat/Engine",
+                    "trading_engine_cloudwatch_region": "eu-west-2",
+                    "trading_engine_cloudwatch_dimensions": {"Env": "lab"},
+                    "trading_engine_cloudwatch_interval": CW_INTERVAL,
+                    "trading_engine_cloudwatch_endpoint_url": f"http://{self.sims.ip}:{FAKE_AWS_PORT}/",
                 },
                 "children": {
                     "role_engine": {
@@ -339,6 +410,16 @@ def _rejections(lab: Lab) -> dict[str, dict[str, Any]]:
         "reject_wrong_sha_url": _reject_vars(
             lab, trading_engine_artifact=f"{url}/{lab.good.path.name}", trading_engine_artifact_sha256=wrong
         ),
+        # Every CloudWatch setting wrong at once: one run, one message naming each.
+        "reject_cloudwatch": _reject_vars(
+            lab,
+            trading_engine_cloudwatch_namespace="AWS/EC2",
+            trading_engine_cloudwatch_region="eu-west",
+            trading_engine_cloudwatch_interval=5,
+            trading_engine_cloudwatch_dimensions={f"D{i}": "" if i == 0 else "v" for i in range(31)},
+            trading_engine_cloudwatch_endpoint_url="ftp://example.invalid/",
+        ),
+        "reject_cloudwatch_interval": _reject_vars(lab, trading_engine_cloudwatch_interval=3601),
     }
 
 
@@ -387,6 +468,20 @@ def _sequence(lab: Lab) -> None:
             future.result()
         lab.audit_rows = audit.result()
     lab.between = lab.engine_state()
+    lab.publisher = {
+        "unit": lab.engine.sh(f"cat {CW_UNIT}", check=False).stdout,
+        "config": lab.engine.sh(f"cat {CW_CONFIG}", check=False).stdout,
+        "state": lab.engine.sh(
+            "systemctl is-enabled lowlat-engine-cloudwatch.service; systemctl is-active lowlat-engine-cloudwatch.service; "
+            "systemctl show -p MainPID --value lowlat-engine-cloudwatch.service; "
+            "ps -o user= -p $(systemctl show -p MainPID --value lowlat-engine-cloudwatch.service)",
+            check=False,
+        ).stdout,
+        "requests": lab.sims.sh(f"cat {CW_REQUESTS}", check=False).stdout,
+        "journal": lab.engine.sh(
+            "journalctl -u lowlat-engine-cloudwatch.service --no-pager -o cat | tail -n 20", check=False
+        ).stdout,
+    }
 
     broken = lab.play(
         "deploy_broken",
@@ -398,6 +493,9 @@ def _sequence(lab: Lab) -> None:
         },
     )
     broken.state = lab.engine_state()
+
+    off = lab.play("publisher_off", ENGINE_PLAY, {"trading_engine_cloudwatch_namespace": ""})
+    off.state = lab.engine_state()
 
 
 @pytest.fixture(scope="module")
@@ -438,6 +536,20 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             str(HTTP_PORT),
             "--directory",
             "/srv/artifacts",
+        )
+        # The stand-in for CloudWatch and IMDS; the publisher finds IMDS there through a test-only
+        # drop-in (the role writes no environment and no credentials).
+        fake_aws = workdir / "fake_aws.py"
+        fake_aws.write_text(FAKE_AWS)
+        podman("cp", str(fake_aws), f"{sims.name}:/srv/fake_aws.py")
+        podman(
+            "exec", "-d", sims.name, "python3", "/srv/fake_aws.py", str(FAKE_AWS_PORT), IMDS_ROLE_KEY,
+            IMDS_ROLE_TOKEN, CW_REQUESTS,
+        )  # fmt: skip
+        dropin = "/etc/systemd/system/lowlat-engine-cloudwatch.service.d"
+        engine.sh(
+            f"mkdir -p {dropin} && printf '[Service]\\nEnvironment=AWS_EC2_METADATA_SERVICE_ENDPOINT="
+            f"http://{sims.ip}:{FAKE_AWS_PORT}\\n' > {dropin}/test-imds.conf"
         )
         env = {
             **os.environ,
@@ -588,6 +700,16 @@ REJECTIONS = {
     "reject_not_a_wheel": 'the artifact "lowlat-engine.tar.gz" is not a wheel file name',
     "reject_wrong_sha_local": "Nothing was staged or switched",
     "reject_wrong_sha_url": "Nothing was staged or switched",
+    "reject_cloudwatch": (
+        'trading_engine_cloudwatch_namespace must not start with AWS/ (reserved for AWS services; got "AWS/EC2")'
+        ' - trading_engine_cloudwatch_region must be an AWS region such as eu-west-2 (got "eu-west")'
+        " - trading_engine_cloudwatch_interval must be 10..3600 seconds (got 5)"
+        " - trading_engine_cloudwatch_dimensions must be a mapping of at most 30 dimensions (got 31)"
+        ' - fix "D0="'
+        " - trading_engine_cloudwatch_endpoint_url must be empty or an http:// or https:// URL"
+        ' (got "ftp://example.invalid/")'
+    ),
+    "reject_cloudwatch_interval": "trading_engine_cloudwatch_interval must be 10..3600 seconds (got 3601)",
 }
 
 
@@ -595,7 +717,8 @@ REJECTIONS = {
 def test_preflight_rejects_before_any_change(lab: Lab, step: str) -> None:
     run = lab.runs[step]
     assert run.rc != 0
-    assert REJECTIONS[step] in run.text(), run.output[-6000:]
+    for part in REJECTIONS[step].split(" - "):
+        assert part in run.text(), run.output[-6000:]
     assert _changed(run) == 0, run.output[-6000:]
 
 
@@ -671,3 +794,78 @@ def test_print_durations(lab: Lab) -> None:
     )
     print("\n" + "\n".join(lines))
     assert lab.runs["deploy_v1"].seconds < 400
+
+
+# --- CloudWatch publisher -----------------------------------------------------------------------
+
+
+def test_publisher_unit_runs_the_current_release_as_the_engine_user(lab: Lab) -> None:
+    lines = lab.publisher["unit"].splitlines()
+    for line in (
+        "ExecStart=/opt/lowlat-engine/current/venv/bin/lowlat-engine-cloudwatch --config /etc/lowlat-engine/cloudwatch.toml",
+        "User=lowlat-engine", "Group=lowlat-engine", "Restart=on-failure", "PartOf=lowlat-engine.service",
+        "NoNewPrivileges=yes", "ProtectSystem=strict", "CapabilityBoundingSet=",
+    ):  # fmt: skip
+        assert line in lines, line
+    assert any(line.startswith("After=") and "lowlat-engine.service" in line for line in lines)
+    enabled, active, _pid, user = (lab.publisher["state"].split() + [""] * 4)[:4]
+    assert (enabled, active, user) == ("enabled", "active", "lowlat-engine"), lab.publisher
+    config = lab.publisher["config"]
+    assert 'namespace = "Lowlat/Engine"' in config and 'region = "eu-west-2"' in config
+    assert f'metrics_url = "http://{lab.engine.ip}:9108/metrics"' in config
+    assert '"Env" = "lab"' in config
+    assert "secret" not in config.lower() and "AWS_" not in config
+
+
+def test_publisher_sends_the_engines_metrics_with_the_instance_role(lab: Lab) -> None:
+    requests = [json.loads(line) for line in lab.publisher["requests"].splitlines() if line.strip()]
+    assert requests, lab.publisher["journal"]
+    from urllib.parse import parse_qsl
+
+    for request in requests:
+        assert request["auth"].startswith(f"AWS4-HMAC-SHA256 Credential={IMDS_ROLE_KEY}/")
+        assert "/eu-west-2/monitoring/aws4_request" in request["auth"]
+        assert request["token"] == IMDS_ROLE_TOKEN
+    bodies = [dict(parse_qsl(r["body"])) for r in requests]
+    for body in bodies:
+        assert body["Action"] == "PutMetricData" and body["Namespace"] == "Lowlat/Engine"
+        names = {v: k for k, v in body.items() if k.endswith(".MetricName")}
+        kill = names["KillSwitchEngaged"].removesuffix(".MetricName")
+        assert body[f"{kill}.Value"] == "0" and body[f"{kill}.Unit"] == "None"
+        assert body[f"{kill}.Dimensions.member.1.Name"] == "Env"
+        assert body[f"{kill}.Dimensions.member.1.Value"] == "lab"
+    # From the second interval on, the order rate is sent too.
+    if len(bodies) > 1:
+        assert any("OrdersPerSecond" in b.values() for b in bodies[1:])
+    assert IMDS_ROLE_TOKEN not in lab.publisher["journal"]
+
+
+def test_audit_checks_the_publisher(lab: Lab) -> None:
+    rows = {r["knob"]: r for r in lab.audit_rows}
+    for knob in (
+        "lowlat-engine-cloudwatch.service enabled",
+        "lowlat-engine-cloudwatch.service running",
+        "publisher unit ExecStart",
+        "publisher unit User",
+        "cloudwatch.toml namespace",
+    ):
+        assert rows[knob]["status"] == "ok", rows[knob]
+
+
+def test_publisher_off_removes_it_without_touching_the_engine(lab: Lab) -> None:
+    run = lab.runs["publisher_off"]
+    _assert_ok(run)
+    assert _changed(run) > 0
+    assert lab.engine.sh(f"test -e {CW_UNIT} || test -e {CW_CONFIG}", check=False).returncode != 0
+    active = lab.engine.sh("systemctl is-active lowlat-engine-cloudwatch.service", check=False).stdout.strip()
+    assert active in ("inactive", "unknown"), active
+    before, after = lab.runs["deploy_broken"].state, run.state
+    assert before is not None and after is not None
+    assert after.main_pid == before.main_pid and after.ready[0] == 200
+    manifest = json.loads(lab.engine.sh(f"cat {MANIFEST}").stdout)
+    checks = {c["knob"]: c for c in manifest["checks"]}
+    assert checks["lowlat-engine-cloudwatch.service absent"] == {
+        "knob": "lowlat-engine-cloudwatch.service absent", "kind": "file_absent", "path": CW_UNIT,
+        "scope": "persistent",
+    }  # fmt: skip
+    assert "lowlat-engine-cloudwatch.service running" not in checks

@@ -610,6 +610,44 @@ def test_alarms_page_the_alert_topic(deployment: Deployment) -> None:
     assert len(dead_letter) == len(platform["dead_letter_queue_urls"]) == 3
 
 
+def test_hosts_may_send_only_their_own_to_the_platform(deployment: Deployment) -> None:
+    """Engines publish their metrics (only in the alarms' namespace), monitoring its alerts to the topic."""
+    platform = deployment.stack["platform"]
+    iam = deployment.client("iam")
+    name = f"lowlat-{deployment.env}"
+    statements: dict[str, list[dict[str, Any]]] = {}
+    for role in deployment.host_groups:
+        policies = iam.list_role_policies(RoleName=f"{name}-{role}")["PolicyNames"]
+        if "platform-access" not in policies:
+            statements[role] = []
+            continue
+        document = iam.get_role_policy(RoleName=f"{name}-{role}", PolicyName="platform-access")[
+            "PolicyDocument"
+        ]
+        document = json.loads(document) if isinstance(document, str) else document
+        statements[role] = document["Statement"]
+    assert {role for role, found in statements.items() if found} == {"engine", "monitoring"} & set(statements)
+
+    metrics = platform["engine_metrics"]
+    assert metrics["dimensions"] == {"Env": deployment.env}
+    assert statements["engine"] == [{
+        "Sid": "PutMetricsInOwnNamespace",
+        "Effect": "Allow",
+        "Action": "cloudwatch:PutMetricData",
+        "Resource": "*",
+        "Condition": {"StringEquals": {"cloudwatch:namespace": metrics["namespace"]}},
+    }]  # fmt: skip
+    by_sid = {s["Sid"]: s for s in statements["monitoring"]}
+    assert set(by_sid) == {"PublishAlerts", "EncryptAlertsThroughSns"}
+    assert by_sid["PublishAlerts"]["Action"] == "sns:Publish"
+    assert by_sid["PublishAlerts"]["Resource"] == platform["alert_topic_arn"]
+    key = deployment.client("sns").get_topic_attributes(TopicArn=platform["alert_topic_arn"])["Attributes"]
+    assert by_sid["EncryptAlertsThroughSns"]["Resource"] == key["KmsMasterKeyId"]
+    assert by_sid["EncryptAlertsThroughSns"]["Condition"] == {
+        "StringEquals": {"kms:ViaService": f"sns.{REGION}.amazonaws.com"}
+    }
+
+
 def _plain(value: Any) -> Any:
     """ansible-inventory --list writes strings from the API as {"__ansible_unsafe": "..."}."""
     if isinstance(value, dict):

@@ -22,3 +22,12 @@ output "alarm_arns" {
   description = "Alarm ARNs keyed like alarm_names."
   value       = { for key, alarm in aws_cloudwatch_metric_alarm.this : key => alarm.arn }
 }
+
+output "engine_metrics" {
+  description = "Where the engine's publisher sends its custom metrics: namespace, dimensions (Env=<env>) and metric names (execution_delay, orders_per_second, kill_switch), as the alarms and the dashboard read them."
+  value = {
+    namespace    = var.engine_metrics_namespace
+    dimensions   = local.engine_dimensions
+    metric_names = var.engine_metric_names
+  }
+}

@@ -52,6 +52,13 @@ module "hosts" {
 
   detailed_monitoring    = var.detailed_monitoring
   termination_protection = var.termination_protection
+
+  # The engines publish their metrics for the alarms; Alertmanager (monitoring) publishes to the alert topic.
+  metrics_namespace = each.key == "engine" ? module.observability.engine_metrics.namespace : null
+  alert_topic = each.key == "monitoring" ? {
+    arn         = module.events.alert_topic_arn
+    kms_key_arn = module.security.kms_key_arns["orders"]
+  } : null
 }
 
 module "connectivity" {

@@ -71,5 +71,6 @@ output "platform" {
     persona_role_arns       = module.security.persona_role_arns
     dashboard_name          = module.observability.dashboard_name
     alarm_names             = module.observability.alarm_names
+    engine_metrics          = module.observability.engine_metrics
   }
 }

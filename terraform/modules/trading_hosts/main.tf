@@ -152,6 +152,67 @@ resource "aws_iam_role_policy" "host_secret" {
   policy = data.aws_iam_policy_document.host_secret.json
 }
 
+# What the hosts' own services send to the platform: the engine's metrics publisher
+# (PutMetricData has no resource ARN; the namespace condition is what limits it) and
+# Alertmanager's SNS receiver (the topic, and its key only through SNS).
+locals {
+  platform_access = var.metrics_namespace != null || var.alert_topic != null
+}
+
+data "aws_iam_policy_document" "platform" {
+  count = local.platform_access ? 1 : 0
+
+  dynamic "statement" {
+    for_each = var.metrics_namespace == null ? [] : [var.metrics_namespace]
+
+    content {
+      sid       = "PutMetricsInOwnNamespace"
+      actions   = ["cloudwatch:PutMetricData"]
+      resources = ["*"]
+
+      condition {
+        test     = "StringEquals"
+        variable = "cloudwatch:namespace"
+        values   = [statement.value]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.alert_topic == null ? [] : [var.alert_topic.arn]
+
+    content {
+      sid       = "PublishAlerts"
+      actions   = ["sns:Publish"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = try(var.alert_topic.kms_key_arn, null) == null ? [] : [var.alert_topic.kms_key_arn]
+
+    content {
+      sid       = "EncryptAlertsThroughSns"
+      actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
+      resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["sns.${data.aws_region.current.name}.amazonaws.com"]
+      }
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "platform" {
+  count = local.platform_access ? 1 : 0
+
+  name   = "platform-access"
+  role   = aws_iam_role.host.id
+  policy = data.aws_iam_policy_document.platform[0].json
+}
+
 resource "aws_iam_instance_profile" "host" {
   name = local.base_name
   role = aws_iam_role.host.name

@@ -221,3 +221,36 @@ variable "tags" {
   description = "Extra tags. The lowlat:* tags and Name are set by the module and win over these."
   default     = {}
 }
+
+################################################################################
+# What the hosts' own services may send to the platform (none by default)
+################################################################################
+
+variable "metrics_namespace" {
+  type        = string
+  description = "CloudWatch namespace the hosts may publish custom metrics to (the engine's publisher): cloudwatch:PutMetricData, held to this namespace by the cloudwatch:namespace condition. null = none."
+  default     = null
+
+  validation {
+    condition     = var.metrics_namespace == null || try(can(regex("^[A-Za-z0-9 ._/#:-]{1,250}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/"), false)
+    error_message = "metrics_namespace must be null or 1-250 letters, digits, spaces or . _ / # : - characters, and must not start with AWS/ (reserved for AWS services)."
+  }
+}
+
+variable "alert_topic" {
+  type = object({
+    arn         = string
+    kms_key_arn = optional(string)
+  })
+  description = "SNS topic the hosts may publish alerts to (Alertmanager on the monitoring hosts), and the customer-managed KMS key that encrypts it (kms_key_arn, null for an unencrypted or AWS-managed topic). null = none."
+  default     = null
+
+  validation {
+    condition = var.alert_topic == null || try(
+      can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.alert_topic.arn)) &&
+      (var.alert_topic.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.alert_topic.kms_key_arn))),
+      false
+    )
+    error_message = "alert_topic.arn must be a standard SNS topic ARN (arn:aws:sns:<region>:<account>:<name>) and alert_topic.kms_key_arn null or a KMS key ARN (not an alias)."
+  }
+}

@@ -103,4 +103,16 @@ MESSAGES = {
         VARIABLE,
         "threads_per_core must be null, 1 (SMT off) or 2 (SMT on).",
     ),
+    "metrics_namespace_of_aws_is_refused": (
+        VARIABLE,
+        "metrics_namespace must be null or 1-250 letters, digits, spaces or . _ / # : - characters, and must not start with AWS/ (reserved for AWS services).",
+    ),
+    "alert_topic_of_sqs_is_refused": (
+        VARIABLE,
+        "alert_topic.arn must be a standard SNS topic ARN (arn:aws:sns:<region>:<account>:<name>) and alert_topic.kms_key_arn null or a KMS key ARN (not an alias).",
+    ),
+    "alert_topic_key_alias_is_refused": (
+        VARIABLE,
+        "alert_topic.arn must be a standard SNS topic ARN (arn:aws:sns:<region>:<account>:<name>) and alert_topic.kms_key_arn null or a KMS key ARN (not an alias).",
+    ),
 }

@@ -586,3 +586,27 @@ run "root_volume_size_and_performance_reach_the_volume" {
     error_message = "root_volume_size, _iops and _throughput reach the root volume (upper edges accepted)."
   }
 }
+
+run "hosts_send_nothing_to_the_platform_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_iam_role_policy.platform) == 0
+    error_message = "without metrics_namespace or alert_topic the host role must not get the platform-access policy"
+  }
+}
+
+# The statements themselves are read back from IAM by the emulator test (tests/terraform/test_emulator_apply.py).
+run "engines_may_publish_metrics_and_monitoring_alerts" {
+  command = plan
+
+  variables {
+    metrics_namespace = "Lowlat/Engine"
+    alert_topic       = { arn = "arn:aws:sns:eu-west-2:123456789012:lowlat-test-alerts" }
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy.platform) == 1 && aws_iam_role_policy.platform[0].name == "platform-access"
+    error_message = "metrics_namespace or alert_topic must add the platform-access policy to the host role"
+  }
+}

@@ -58,8 +58,13 @@ run "edge_values_are_accepted" {
     host_secret_kms_key_arn = "arn:aws:kms:eu-west-2:123456789012:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
     kms_key_admin_arns      = ["arn:aws:iam::123456789012:role/kms-admin", "arn:aws:iam::123456789012:user/ops"]
     capacity_reservation_id = "cr-0123456789abcdef0"
-    placement_group_name    = "ldn1_engines.v2"
-    threads_per_core        = 2
+    metrics_namespace       = "Lowlat/Engine #1:a.b_c-d"
+    alert_topic = {
+      arn         = "arn:aws:sns:eu-west-2:123456789012:lowlat-test-alerts"
+      kms_key_arn = "arn:aws:kms:eu-west-2:123456789012:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
+    }
+    placement_group_name = "ldn1_engines.v2"
+    threads_per_core     = 2
   }
 
   assert {
@@ -298,4 +303,37 @@ run "three_threads_per_core_are_refused" {
   }
 
   expect_failures = [var.threads_per_core]
+}
+
+run "metrics_namespace_of_aws_is_refused" {
+  command = plan
+
+  variables {
+    metrics_namespace = "AWS/EC2"
+  }
+
+  expect_failures = [var.metrics_namespace]
+}
+
+run "alert_topic_of_sqs_is_refused" {
+  command = plan
+
+  variables {
+    alert_topic = { arn = "arn:aws:sqs:eu-west-2:123456789012:lowlat-test-alerts" }
+  }
+
+  expect_failures = [var.alert_topic]
+}
+
+run "alert_topic_key_alias_is_refused" {
+  command = plan
+
+  variables {
+    alert_topic = {
+      arn         = "arn:aws:sns:eu-west-2:123456789012:lowlat-test-alerts"
+      kms_key_arn = "arn:aws:kms:eu-west-2:123456789012:alias/lowlat"
+    }
+  }
+
+  expect_failures = [var.alert_topic]
 }
