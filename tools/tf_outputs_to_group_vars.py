@@ -159,19 +159,28 @@ def mapping(check: Check) -> Check:
     def check_map(path: str, value: Any) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise Refused(f"{path}: expected a JSON object (name -> value), got {_kind(value)}")
-        out, problems = {}, []
-        for key in sorted(value):
-            try:
-                if not MAP_KEY_RE.match(key):
-                    raise Refused(f"{path}: a key is not a name (1-128 of A-Za-z0-9_.:-)")
-                out[key] = check(f"{path}.{key}", value[key])
-            except Refused as exc:
-                problems.append(str(exc))
-        if problems:
-            raise Refused("\n".join(problems))
-        return out
+
+        def named(key: str) -> Check:
+            if not MAP_KEY_RE.match(key):
+                raise Refused(f"{path}: a key is not a name (1-128 of A-Za-z0-9_.:-)")
+            return check
+
+        return _each(path, value, named)
 
     return check_map
+
+
+def _each(path: str, value: dict[str, Any], check_of: Callable[[str], Check]) -> dict[str, Any]:
+    """Every item checked (sorted by key); all problems reported together."""
+    out, problems = {}, []
+    for key in sorted(value):
+        try:
+            out[key] = check_of(key)(f"{path}.{key}", value[key])
+        except Refused as exc:
+            problems.append(str(exc))
+    if problems:
+        raise Refused("\n".join(problems))
+    return out
 
 
 def nullable(check: Check) -> Check:
@@ -187,15 +196,7 @@ def record(fields: dict[str, Check]) -> Check:
     def check_record(path: str, value: Any) -> dict[str, Any]:
         if not isinstance(value, dict) or set(value) != set(fields):
             raise Refused(f"{path}: expected a JSON object with exactly the keys {', '.join(sorted(fields))}")
-        out, problems = {}, []
-        for key in sorted(fields):
-            try:
-                out[key] = fields[key](f"{path}.{key}", value[key])
-            except Refused as exc:
-                problems.append(str(exc))
-        if problems:
-            raise Refused("\n".join(problems))
-        return out
+        return _each(path, value, fields.__getitem__)
 
     return check_record
 
