@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the test suite, or one part of it: lint | ansible-doc | unit | integration | terraform |
+# Run the test suite, or one part of it: lint | ansible-doc | unit | ansible-oldest | integration | terraform |
 # engine | molecule | molecule-kernel | lab | all. Prints each stage's wall time at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -136,6 +136,7 @@ case "$what" in
   lint) stage lint lint ;;
   ansible-doc) stage ansible-doc ansible_doc ;;
   unit) stage unit unit ;;
+  ansible-oldest) stage ansible-oldest tools/ansible-versions/run.sh oldest all ;;
   integration)
     stage base-image tools/images/build-base-image.sh
     stage integration integration
@@ -152,6 +153,9 @@ case "$what" in
     stage lint lint
     stage ansible-doc ansible_doc
     stage unit unit
+    # Unit and module tests, ansible-lint and ansible-doc again on the oldest ansible-core that
+    # meta/runtime.yml claims (tools/ansible-versions/oldest.txt; its venv is built once).
+    stage ansible-oldest tools/ansible-versions/run.sh oldest all
     # The container tests of integration need the base image: build it first (0.1 s when cached),
     # or they would skip on a fresh machine.
     stage base-image tools/images/build-base-image.sh
@@ -161,7 +165,7 @@ case "$what" in
     molecule_all
     stage lab lab_smoke
     ;;
-  *) echo "usage: $0 lint|ansible-doc|unit|integration|terraform|engine|molecule|molecule-kernel|lab|all" >&2; exit 2 ;;
+  *) echo "usage: $0 lint|ansible-doc|unit|ansible-oldest|integration|terraform|engine|molecule|molecule-kernel|lab|all" >&2; exit 2 ;;
 esac
 
 print_timings

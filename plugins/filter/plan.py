@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
+from jinja2 import Undefined
 
 from ansible_collections.lowlat.trading.plugins.module_utils.planner import PlanError, make_plan
 from ansible_collections.lowlat.trading.plugins.module_utils.policy import PolicyError, validate_policy
@@ -24,6 +25,9 @@ def shape_plan(shape: dict, policy: dict | None = None, cpu_options: dict | None
     SMT off by construction, 2 is SMT on. Without them smt require_off is left to the host's topology:
     the preflight plans the one shape require_off accepts, and the on-host plan refuses siblings.
     """
+    if isinstance(shape, Undefined):
+        # ansible-core < 2.19 calls filters with undefined input: say "undefined", as Jinja would.
+        shape._fail_with_undefined_error()
     if not isinstance(shape, dict):
         raise AnsibleFilterError(f"shape_plan expects the lowlat_cpu_shape dict, got {type(shape).__name__}")
     try:
