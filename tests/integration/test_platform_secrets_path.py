@@ -262,7 +262,7 @@ def test_the_token_is_read_from_secrets_manager(scenario: Scenario) -> None:
     # of its sha256 with the value put into moto (which passed: the play did not fail).
     for task in (
         "lowlat.trading.rancher_agent : Look up the secret on the controller",
-        "lowlat.trading.rancher_agent : Pick the registration token",
+        "lowlat.trading.rancher_agent : Pick the token",
         "The token is the secret's value",
     ):
         section = _task(play.output, task)
