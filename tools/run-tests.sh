@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run the test suite, or one part of it: lint | ansible-doc | unit | ansible-oldest | integration | terraform |
-# engine | molecule | molecule-kernel | lab | all. Prints each stage's wall time at the end.
+# Run the test suite, or one part of it: lint | ansible-doc | unit | ansible-oldest | ansible-newest |
+# integration | terraform | engine | molecule | molecule-kernel | lab | all. Prints each stage's wall time at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
@@ -107,7 +107,7 @@ ansible_doc() {
 }
 
 has_tests() { find "$1" -name 'test_*.py' 2>/dev/null | grep -q .; }
-unit() { pytest -q tests/unit tests/modules "${PYTEST_ARGS[@]}"; }
+unit() { pytest -q tests/unit "${PYTEST_ARGS[@]}"; }
 integration() { pytest -q tests/integration "${PYTEST_ARGS[@]}"; }
 # fmt, validate, every module's `terraform test`, the source checks and checkov, and plan, apply
 # and destroy of every environment against moto on 127.0.0.1 (tools/tf.sh).
@@ -137,6 +137,7 @@ case "$what" in
   ansible-doc) stage ansible-doc ansible_doc ;;
   unit) stage unit unit ;;
   ansible-oldest) stage ansible-oldest tools/ansible-versions/run.sh oldest all ;;
+  ansible-newest) stage ansible-newest tools/ansible-versions/run.sh newest all ;;
   integration)
     stage base-image tools/images/build-base-image.sh
     stage integration integration
@@ -154,8 +155,10 @@ case "$what" in
     stage ansible-doc ansible_doc
     stage unit unit
     # Unit and module tests, ansible-lint and ansible-doc again on the oldest ansible-core that
-    # meta/runtime.yml claims (tools/ansible-versions/oldest.txt; its venv is built once).
+    # meta/runtime.yml claims (tools/ansible-versions/oldest.txt; its venv is built once) ...
     stage ansible-oldest tools/ansible-versions/run.sh oldest all
+    # ... and on the newest (2.21 with ansible 14, Python 3.13 in a locally built Debian trixie image).
+    stage ansible-newest tools/ansible-versions/run.sh newest all
     # The container tests of integration need the base image: build it first (0.1 s when cached),
     # or they would skip on a fresh machine.
     stage base-image tools/images/build-base-image.sh
@@ -165,7 +168,7 @@ case "$what" in
     molecule_all
     stage lab lab_smoke
     ;;
-  *) echo "usage: $0 lint|ansible-doc|unit|ansible-oldest|integration|terraform|engine|molecule|molecule-kernel|lab|all" >&2; exit 2 ;;
+  *) echo "usage: $0 lint|ansible-doc|unit|ansible-oldest|ansible-newest|integration|terraform|engine|molecule|molecule-kernel|lab|all" >&2; exit 2 ;;
 esac
 
 print_timings

@@ -91,5 +91,5 @@ def test_requires_ansible_matches_the_runtime_requirement():
     runtime = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())
     lines = (REPO / "requirements" / "runtime.txt").read_text().splitlines()
     (core,) = [line for line in lines if line.startswith("ansible-core")]
-    assert core == "ansible-core>=2.17,<2.20"
-    assert runtime["requires_ansible"] == ">=2.17.0,<2.20.0"
+    assert core == "ansible-core>=2.17,<2.22"
+    assert runtime["requires_ansible"] == ">=2.17.0,<2.22.0"

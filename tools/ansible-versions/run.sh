@@ -24,7 +24,7 @@
 #
 # Usage: tools/ansible-versions/run.sh oldest|newest unit|lint|doc|all|build
 #        tools/ansible-versions/run.sh clean
-#   unit    pytest -q tests/unit tests/modules (plus $PYTEST_ARGS)
+#   unit    pytest -q tests/unit (plus $PYTEST_ARGS)
 #   lint    ansible-lint --offline -q
 #   doc     ansible-doc of every module, inventory, lookup and filter plugin of lowlat.trading;
 #           a plugin fails when ansible-doc fails or prints a warning
@@ -74,7 +74,7 @@ stage_unit() {
   local -a extra=()
   read -r -a extra <<<"${PYTEST_ARGS:-}"
   # No cache provider: the last-failed list of one ansible-core must not steer another's run.
-  pytest -q -p no:cacheprovider tests/unit tests/modules "${extra[@]}"
+  pytest -q -p no:cacheprovider tests/unit "${extra[@]}"
 }
 
 stage_lint() { ansible-lint --offline -q; }
@@ -82,6 +82,13 @@ stage_lint() { ansible-lint --offline -q; }
 plugin_names() {  # plugin_names DIR SUFFIX: the plugin names in DIR (files NAME.SUFFIX)
   [[ -d $1 ]] || return 0
   find "$1" -maxdepth 1 -name "*.$2" ! -name '__init__.py' -printf '%f\n' | sed "s/\.$2\$//" | sort
+}
+
+# The cryptography package (paramiko, through ansible-core's ssh agent module) warns on import that
+# DSA keys are deprecated: Python's warning, not ansible-doc's, so not counted as one.
+without_crypto_notice() {
+  printf '%s\n' "$1" | grep -v -e 'CryptographyDeprecationWarning: DSA is deprecated' \
+    -e '^  from cryptography.hazmat.primitives.asymmetric.dsa import (' | grep -v '^$' || true
 }
 
 stage_doc() {
@@ -94,7 +101,7 @@ stage_doc() {
       if ! err=$(ansible-doc -t "$type" "lowlat.trading.$name" 2>&1 >/dev/null); then
         printf 'ansible-doc FAILED: %s lowlat.trading.%s\n%s\n' "$type" "$name" "$err"
         failed=$((failed + 1))
-      elif [[ -n $err ]]; then
+      elif [[ -n $(without_crypto_notice "$err") ]]; then
         printf 'ansible-doc WARNED: %s lowlat.trading.%s\n%s\n' "$type" "$name" "$err"
         failed=$((failed + 1))
       else
