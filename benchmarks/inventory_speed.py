@@ -39,7 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.inventory_replay import RecordingProxy, ReplayServer  # noqa: E402
-from tests.integration.moto_server import MotoServer, run_instances, safe_aws_env  # noqa: E402
+from tools.lowlat_testbed.moto_server import MotoServer, run_instances, safe_aws_env  # noqa: E402
 
 REGIONS = ("us-east-1", "eu-west-1")
 ROLES = ("md", "oe", "gw", "risk")

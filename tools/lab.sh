@@ -17,7 +17,7 @@
 # every engine, then prints the audit summary, the p99 read from Prometheus and the local URLs
 # (published on 127.0.0.1 only).
 #
-# Each host presents a generated fixture /proc and /sys tree (tests/fixtures/topology_fixtures.py)
+# Each host presents a generated fixture /proc and /sys tree (tools/lowlat_testbed/topology_fixtures.py)
 # through the plugins' root prefix, because the containers share this 2-CPU machine's kernel. The
 # plan and the audit say so on every line that depends on it. No runtime kernel change is ever
 # made: inside a container the roles only write persistent configuration.
@@ -69,7 +69,7 @@ start_host() {  # start_host NAME SHAPE ROLE
   if [[ $role == engine ]]; then
     local tree="$repo/.cache/lab/fixtures/$shape"
     if [[ ! -f "$tree/lowlat-fixture" ]]; then
-      python3 tests/fixtures/topology_fixtures.py "$shape" "$tree" >/dev/null
+      python3 tools/lowlat_testbed/topology_fixtures.py "$shape" "$tree" >/dev/null
     fi
     if ! podman exec "$name" test -f "/opt/lowlat-fixture/$shape/lowlat-fixture"; then
       podman exec "$name" mkdir -p /opt/lowlat-fixture

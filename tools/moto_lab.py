@@ -19,6 +19,9 @@ Each becomes a running instance in us-east-1 tagged with the lowlat tag contract
 `lowlat:lab_container`, so inventories/aws/lab.lowlat_ec2.yml.example finds it and maps it to the
 container. register is idempotent: containers that already have an instance are skipped. Only
 fake credentials are used and only 127.0.0.1 is contacted.
+
+The server is the one the integration tests and benchmarks use (tools/lowlat_testbed/moto_server.py:
+moto plus its /_lowlat/ counters and speed fixes), run detached with its pid in the state dir.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ REGION = "us-east-1"
 LAB_TAG = "lowlat:lab_container"
 DEFAULT_TYPE = "c5n.18xlarge"
 START_TIMEOUT = 30.0
+MOTO_SERVER = Path(__file__).resolve().parent / "lowlat_testbed" / "moto_server.py"
 STOP_TIMEOUT = 10.0
 
 
@@ -77,7 +81,7 @@ def running_pid(state_dir: Path) -> int | None:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
     except OSError:
         return None
-    return pid if b"moto.server" in cmdline else None
+    return pid if MOTO_SERVER.name.encode() in cmdline else None
 
 
 def start(port: int, state_dir: Path) -> int:
@@ -98,7 +102,7 @@ def start(port: int, state_dir: Path) -> int:
     env["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"  # faster launches; the lab needs no AMI catalogue
     with files["log"].open("ab") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            [sys.executable, str(MOTO_SERVER), "--port", str(port)],  # listens on 127.0.0.1 only
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

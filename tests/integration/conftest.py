@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.integration.moto_server import MotoServer, safe_aws_env
+from tools.lowlat_testbed.moto_server import MotoServer, safe_aws_env
 
 REPO = Path(__file__).resolve().parents[2]
 os.environ.setdefault("ANSIBLE_CONFIG", str(REPO / "ansible.cfg"))
@@ -178,7 +178,7 @@ def load_inventory(ansible_plugins: None, monkeypatch: pytest.MonkeyPatch) -> Ca
 
 def launch(ec2: Any, count: int = 1, tags: dict[str, str] | None = None, **kwargs: Any) -> list[str]:
     """Launch instances with tags (FULL_TAGS by default); returns their ids."""
-    from tests.integration.moto_server import run_instances
+    from tools.lowlat_testbed.moto_server import run_instances
 
     return run_instances(ec2, count, FULL_TAGS if tags is None else tags, **kwargs)
 

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 
 from tests.integration.engine_artifacts import ENGINE, build_wheel
-from tests.integration.moto_server import MotoServer, safe_aws_env
+from tools.lowlat_testbed.moto_server import MotoServer, safe_aws_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

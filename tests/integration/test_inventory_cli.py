@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from tests.integration.conftest import FULL_TAGS, REPO, launch
-from tests.integration.moto_server import free_port, safe_aws_env
+from tools.lowlat_testbed.moto_server import free_port, safe_aws_env
 
 pytestmark = pytest.mark.integration
 

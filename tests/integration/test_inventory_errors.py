@@ -6,7 +6,7 @@ import pytest
 from ansible.errors import AnsibleError
 
 from tests.integration.conftest import launch
-from tests.integration.moto_server import free_port
+from tools.lowlat_testbed.moto_server import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -18,8 +18,8 @@ import pytest
 from ansible.errors import AnsibleParserError
 
 from tests.integration.conftest import FULL_TAGS, REPO, launch
-from tests.integration.moto_server import free_port
 from tests.integration.test_inventory_cli import run_cli
+from tools.lowlat_testbed.moto_server import free_port
 
 pytestmark = pytest.mark.integration
 

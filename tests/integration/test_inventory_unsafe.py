@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import FULL_TAGS, REPO, launch
-from tests.integration.moto_server import safe_aws_env
+from tools.lowlat_testbed.moto_server import safe_aws_env
 
 pytestmark = pytest.mark.integration
 

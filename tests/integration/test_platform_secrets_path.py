@@ -43,7 +43,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.integration.moto_server import FAKE_CREDENTIALS, MotoServer, safe_aws_env
+from tools.lowlat_testbed.moto_server import FAKE_CREDENTIALS, MotoServer, safe_aws_env
 
 pytestmark = [pytest.mark.integration]
 

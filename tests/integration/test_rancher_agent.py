@@ -50,8 +50,8 @@ from tests.integration.containers import (
     remove_container,
     start_systemd_container,
 )
-from tests.integration.moto_server import FAKE_CREDENTIALS, MotoServer, safe_aws_env
 from tests.integration.rancher_stub.certs import StubTLS, make_tls
+from tools.lowlat_testbed.moto_server import FAKE_CREDENTIALS, MotoServer, safe_aws_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -49,8 +49,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.integration.moto_server import FAKE_CREDENTIALS, MotoServer, safe_aws_env
 from tests.integration.rancher_stub.certs import StubTLS, make_tls
+from tools.lowlat_testbed.moto_server import FAKE_CREDENTIALS, MotoServer, safe_aws_env
 
 pytestmark = [pytest.mark.integration]
 

@@ -516,7 +516,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
                 f.result()
             fixture = workdir / "fixture"
             subprocess.run(
-                [sys.executable, str(REPO / "tests" / "fixtures" / "topology_fixtures.py"), SHAPE, str(fixture)],
+                [sys.executable, str(REPO / "tools" / "lowlat_testbed" / "topology_fixtures.py"), SHAPE, str(fixture)],
                 check=True, capture_output=True, timeout=120,
             )  # fmt: skip
             engine.sh("mkdir -p /opt/lowlat-fixture")

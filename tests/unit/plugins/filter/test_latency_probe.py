@@ -137,7 +137,7 @@ def test_runs_from_registered_loop_results():
 
 
 # sockperf 3.7 (Debian bookworm) output, recorded on 127.0.0.1.
-SOCKPERF = Path(__file__).resolve().parents[1] / "fixtures" / "sockperf"
+SOCKPERF = Path(__file__).resolve().parents[3] / "fixtures" / "sockperf"
 
 
 def test_sockperf_udp_report_is_parsed():

@@ -20,7 +20,7 @@ from ansible.plugins.doc_fragments import constructed, inventory_cache
 
 from ansible_collections.lowlat.trading.plugins.plugin_utils import host_records, plugin_options
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[4]
 PLUGIN = REPO / "plugins" / "inventory" / "lowlat_ec2.py"
 TRADING_HOSTS_VARIABLES = REPO / "terraform" / "modules" / "trading_hosts" / "variables.tf"
 SHIPPED = [

@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.lowlat.trading.plugins.module_utils.hostfs import HostFS
 from ansible_collections.lowlat.trading.plugins.module_utils.topology import read_topology
-from tests.fixtures.topology_fixtures import SHAPES, generate
+from tools.lowlat_testbed.topology_fixtures import SHAPES, generate
 
 ALL_SHAPES = tuple(SHAPES)
 

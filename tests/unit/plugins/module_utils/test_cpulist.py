@@ -21,7 +21,7 @@ from ansible_collections.lowlat.trading.plugins.module_utils.cpulist import (
     parse_cpulist,
     parse_mask,
 )
-from tests.fixtures.topology_fixtures import hexmask
+from tools.lowlat_testbed.topology_fixtures import hexmask
 
 FAST = settings(max_examples=150, deadline=None)
 

@@ -21,7 +21,7 @@ from ansible_collections.lowlat.trading.plugins.module_utils.planner import (
 from ansible_collections.lowlat.trading.plugins.module_utils.policy import IRQ_MODES
 from ansible_collections.lowlat.trading.plugins.module_utils.topology import read_topology
 from tests.unit.helpers import write_file
-from tests.unit.planner_topologies import build_topology
+from tests.unit.plugins.module_utils.planner_topologies import build_topology
 
 SETS = ("housekeeping", "irq", "isolated", "engine")
 MINIMAL = {"housekeeping": "0", "irq_mode": "housekeeping", "allow_sibling_split": True}
@@ -391,7 +391,7 @@ def test_hugepages(topology, shape, policy, expected):
 
 # --- impossible policies -----------------------------------------------------------------------
 # Policies that are well-formed but that the topology cannot satisfy. Malformed values (types, ranges,
-# names, modes, empty sets) are refused before planning: tests/unit/test_policy.py.
+# names, modes, empty sets) are refused before planning: tests/unit/plugins/module_utils/test_policy.py.
 
 
 def _drop_pdpe1gb(root: str) -> None:

@@ -1,8 +1,8 @@
 """Bad policy values through the python API (make_plan): every one refused with the exact message.
 
-The same check guards the cpu_plan module (tests/modules/test_cpu_plan.py), the shape_plan filter
-(tests/modules/test_shape_plan.py) and so the plan role; tests/unit/test_policy_fuzz.py feeds it
-arbitrary JSON-like policies.
+The same check guards the cpu_plan module (tests/unit/plugins/modules/test_cpu_plan.py), the
+shape_plan filter (tests/unit/plugins/modules/test_shape_plan.py) and so the plan role;
+test_policy_fuzz.py (next to this file) feeds it arbitrary JSON-like policies.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from ansible_collections.lowlat.trading.plugins.module_utils.policy import (
     PolicyError,
     validate_policy,
 )
-from tests.unit.planner_topologies import build_topology
+from tests.unit.plugins.module_utils.planner_topologies import build_topology
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[4]
 TOPO = build_topology(nodes=2, cores_per_node=18, threads=2)  # laid out as a c5n.18xlarge
 CPU_LIST = "a non-empty CPU list such as '2-5,8' (a string, a CPU id or a list of them)"
 KNOWN = (

@@ -15,7 +15,7 @@ from ansible_collections.lowlat.trading.plugins.module_utils.input_checks import
 from ansible_collections.lowlat.trading.plugins.module_utils.irq_inputs import irq_inputs
 from ansible_collections.lowlat.trading.plugins.module_utils.planner import PlanError, make_plan
 from ansible_collections.lowlat.trading.plugins.module_utils.policy import OPTIONS
-from tests.unit.planner_topologies import build_topology
+from tests.unit.plugins.module_utils.planner_topologies import build_topology
 
 FUZZ = settings(max_examples=200, deadline=None)
 TOPOLOGIES = {

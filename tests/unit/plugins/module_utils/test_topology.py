@@ -9,8 +9,8 @@ import pytest
 
 from ansible_collections.lowlat.trading.plugins.module_utils.hostfs import HostFS
 from ansible_collections.lowlat.trading.plugins.module_utils.topology import read_topology
-from tests.unit.conftest import ALL_SHAPES
 from tests.unit.helpers import symlink, write_file
+from tests.unit.plugins.module_utils.conftest import ALL_SHAPES
 
 GIB_KB = 1024 * 1024
 

@@ -25,7 +25,7 @@ except ImportError:  # ansible-core 2.17/2.18: the arguments a module reads at s
             basic._ANSIBLE_ARGS = saved
 
 
-from tests.fixtures.topology_fixtures import generate
+from tools.lowlat_testbed.topology_fixtures import generate
 
 
 class ModuleResult(dict):

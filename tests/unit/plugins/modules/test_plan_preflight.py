@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[4]
 C5N_18_SHAPE = {"vcpus": 72, "cores": 36, "threads_per_core": 2, "memory_mib": 196608, "bare_metal": False}
 SMT_OFF = {"core_count": 36, "threads_per_core": 1}
 HOSTS = {

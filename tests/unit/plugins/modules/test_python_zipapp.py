@@ -12,7 +12,7 @@ from ansible.errors import AnsibleLookupError
 
 from ansible_collections.lowlat.trading.plugins.lookup.python_zipapp import build_zipapp, write_once
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[4]
 CLI = REPO / "roles/irq_affinity/files/lowlat-irq-pin"
 MODULE_UTILS = ["cpulist", "hostfs", "interrupts", "irq_pinning", "topology"]
 
