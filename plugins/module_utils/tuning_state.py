@@ -205,31 +205,39 @@ def read_nic_state(fs: HostFS, topo: Topology, runner: Runner | None) -> dict | 
     return state
 
 
+def _systemctl_word(runner: Runner | None, verb: str, unit: str) -> str:
+    """systemctl is-active/is-enabled's answer. Its exit status is non-zero for "inactive",
+    "failed", "disabled", "masked"... so the first word of its output is the state whatever the
+    status; only no output (no systemd, no such tool) is "unknown"."""
+    if runner is None:
+        return "unknown"
+    try:
+        _rc, out, _err = runner(["systemctl", verb, unit])
+    except OSError:
+        return "unknown"
+    words = (out or "").split()
+    return words[0] if words else "unknown"
+
+
 def read_service_state(runner: Runner | None, unit: str) -> dict:
-    active = _run(runner, ["systemctl", "is-active", unit])
-    enabled = _run(runner, ["systemctl", "is-enabled", unit])
     return {
-        "active": (active or "unknown").strip() or "unknown",
-        "enabled": (enabled or "unknown").strip() or "unknown",
+        "active": _systemctl_word(runner, "is-active", unit),
+        "enabled": _systemctl_word(runner, "is-enabled", unit),
     }
 
 
-def read_irqbalance_config(etc_default: str = "/etc/default/irqbalance") -> dict:
+def read_irqbalance_config(fs: HostFS, etc_default: str = "/etc/default/irqbalance") -> dict:
     values = {}
-    try:
-        with open(etc_default, encoding="utf-8") as fh:
-            for line in fh:
-                key, sep, value = line.strip().partition("=")
-                if sep and not key.startswith("#"):
-                    values[key.strip()] = value.strip().strip('"')
-    except FileNotFoundError:
-        pass
+    for line in (fs.read(etc_default, default="") or "").splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and not key.startswith("#"):
+            values[key.strip()] = value.strip().strip('"')
     return values
 
 
-def read_systemd_affinity(conf_dir: str = "/etc/systemd/system.conf.d") -> str | None:
+def read_systemd_affinity(fs: HostFS, conf_dir: str = "/etc/systemd/system.conf.d") -> str | None:
     value = None
-    for path in sorted(glob.glob(os.path.join(conf_dir, "*.conf"))):
+    for path in sorted(glob.glob(os.path.join(fs.path(conf_dir), "*.conf"))):
         with open(path, encoding="utf-8") as fh:
             for line in fh:
                 if line.strip().startswith("CPUAffinity="):
@@ -278,7 +286,7 @@ def read_state(fs: HostFS, topo: Topology, runner: Runner | None = None) -> dict
         },
         "sysctl": read_sysctls(fs),
         "nic": read_nic_state(fs, topo, runner),
-        "irqbalance": {**read_service_state(runner, "irqbalance"), "config": read_irqbalance_config()},
-        "systemd_cpu_affinity": read_systemd_affinity(),
+        "irqbalance": {**read_service_state(runner, "irqbalance"), "config": read_irqbalance_config(fs)},
+        "systemd_cpu_affinity": read_systemd_affinity(fs),
         "time": read_time_state(runner),
     }

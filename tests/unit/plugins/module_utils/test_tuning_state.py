@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
-from ansible_collections.lowlat.trading.plugins.module_utils import tuning_state
 from ansible_collections.lowlat.trading.plugins.module_utils.hostfs import HostFS
 from ansible_collections.lowlat.trading.plugins.module_utils.topology import read_topology
 from ansible_collections.lowlat.trading.plugins.module_utils.tuning_state import (
@@ -239,37 +239,50 @@ def test_read_service_state():
         {
             ("systemctl", "is-active", "irqbalance"): (0, "active\n", ""),
             ("systemctl", "is-enabled", "irqbalance"): (0, "enabled\n", ""),
+            # systemctl answers a stopped or disabled unit with a non-zero status: still its state.
+            ("systemctl", "is-active", "stopped"): (3, "inactive\n", ""),
+            ("systemctl", "is-enabled", "stopped"): (1, "disabled\n", ""),
             ("systemctl", "is-active", "blank"): (0, "\n", ""),
         }
     )
     assert read_service_state(runner, "irqbalance") == {"active": "active", "enabled": "enabled"}
+    assert read_service_state(runner, "stopped") == {"active": "inactive", "enabled": "disabled"}
     assert read_service_state(runner, "blank") == {"active": "unknown", "enabled": "unknown"}
     assert read_service_state(None, "irqbalance") == {"active": "unknown", "enabled": "unknown"}
 
 
+def _etc(root: Path, relative: str, text: str) -> None:
+    path = root / relative.lstrip("/")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
 def test_read_irqbalance_config(tmp_path):
-    conf = tmp_path / "irqbalance"
-    conf.write_text(
-        '# comment=ignored\nIRQBALANCE_BANNED_CPULIST="2-17"\n  IRQBALANCE_ONESHOT = 1 \n\nnot a pair\n'
+    _etc(
+        tmp_path,
+        "/etc/default/irqbalance",
+        '# comment=ignored\nIRQBALANCE_BANNED_CPULIST="2-17"\n  IRQBALANCE_ONESHOT = 1 \n\nnot a pair\n',
     )
-    assert read_irqbalance_config(str(conf)) == {
+    assert read_irqbalance_config(HostFS(str(tmp_path))) == {
         "IRQBALANCE_BANNED_CPULIST": "2-17",
         "IRQBALANCE_ONESHOT": "1",
     }
-    assert read_irqbalance_config(str(tmp_path / "missing")) == {}
+    assert read_irqbalance_config(HostFS(str(tmp_path / "missing"))) == {}
 
 
 def test_read_systemd_affinity_last_file_wins(tmp_path):
-    (tmp_path / "10-a.conf").write_text("[Manager]\nCPUAffinity=0-3\n")
-    (tmp_path / "90-lowlat.conf").write_text("[Manager]\n  CPUAffinity= 0-1,18-19 \n")
-    (tmp_path / "95-other.conf").write_text("[Manager]\nDefaultTimeoutStopSec=10s\n")
-    (tmp_path / "99-ignored.txt").write_text("CPUAffinity=7\n")
-    assert read_systemd_affinity(str(tmp_path)) == "0-1,18-19"
+    confd = "/etc/systemd/system.conf.d"
+    _etc(tmp_path, f"{confd}/10-a.conf", "[Manager]\nCPUAffinity=0-3\n")
+    _etc(tmp_path, f"{confd}/90-lowlat.conf", "[Manager]\n  CPUAffinity= 0-1,18-19 \n")
+    _etc(tmp_path, f"{confd}/95-other.conf", "[Manager]\nDefaultTimeoutStopSec=10s\n")
+    _etc(tmp_path, f"{confd}/99-ignored.txt", "CPUAffinity=7\n")
+    assert read_systemd_affinity(HostFS(str(tmp_path))) == "0-1,18-19"
 
 
 def test_read_systemd_affinity_none(tmp_path):
-    assert read_systemd_affinity(str(tmp_path)) is None
-    assert read_systemd_affinity(str(tmp_path / "missing")) is None
+    _etc(tmp_path, "/etc/systemd/system.conf.d/10-a.conf", "[Manager]\n")
+    assert read_systemd_affinity(HostFS(str(tmp_path))) is None
+    assert read_systemd_affinity(HostFS(str(tmp_path / "missing"))) is None
 
 
 @pytest.mark.parametrize(
@@ -301,20 +314,17 @@ def test_read_time_state_without_chrony():
 
 
 @pytest.fixture
-def etc(tmp_path, monkeypatch):
-    """read_state's /etc readers pointed at tmp_path (their defaults are the machine's /etc)."""
-    irqbalance = tmp_path / "etc-default-irqbalance"
-    irqbalance.write_text('IRQBALANCE_BANNED_CPULIST="2-17"\n')
-    confd = tmp_path / "system.conf.d"
-    confd.mkdir()
-    (confd / "lowlat.conf").write_text("[Manager]\nCPUAffinity=0-1\n")
-    read_conf, read_affinity = tuning_state.read_irqbalance_config, tuning_state.read_systemd_affinity
-    monkeypatch.setattr(tuning_state, "read_irqbalance_config", lambda: read_conf(str(irqbalance)))
-    monkeypatch.setattr(tuning_state, "read_systemd_affinity", lambda: read_affinity(str(confd)))
+def tuned_etc_root(fresh_root):
+    """A private copy of the c5n.18xlarge tree with /etc files of irqbalance and systemd in it:
+    read_state reads them under the root, never this machine's /etc."""
+    root = Path(fresh_root("c5n.18xlarge"))
+    _etc(root, "/etc/default/irqbalance", 'IRQBALANCE_BANNED_CPULIST="2-17"\n')
+    _etc(root, "/etc/systemd/system.conf.d/lowlat.conf", "[Manager]\nCPUAffinity=0-1\n")
+    return HostFS(str(root))
 
 
-def test_read_state_of_an_untuned_fixture(fs, topology, etc):
-    state = read_state(fs("c5n.18xlarge"), topology("c5n.18xlarge"))
+def test_read_state_of_an_untuned_fixture(tuned_etc_root, topology):
+    state = read_state(tuned_etc_root, topology("c5n.18xlarge"))
     assert state["fixture"] == "c5n.18xlarge"
     assert state["isolated"] == "" and state["nohz_full"] == ""
     assert state["smt_active"] is True
@@ -331,7 +341,7 @@ def test_read_state_of_an_untuned_fixture(fs, topology, etc):
     assert state["time"]["offset_seconds"] is None
 
 
-def test_read_state_of_a_tuned_cmdline(fresh_root, etc):
+def test_read_state_of_a_tuned_cmdline(fresh_root):
     root = fresh_root("c5n.9xlarge")
     write_file(
         root, "/proc/cmdline", 'BOOT_IMAGE=/vmlinuz isolcpus=managed_irq,domain,2-17 nosoftlockup x="a b"\n'
@@ -361,7 +371,7 @@ def test_read_state_of_a_tuned_cmdline(fresh_root, etc):
     assert state["time"]["offset_seconds"] == -0.000012345
 
 
-def test_read_state_keeps_unparsable_cpulists_and_missing_cmdline(fresh_root, etc):
+def test_read_state_keeps_unparsable_cpulists_and_missing_cmdline(fresh_root):
     root = fresh_root("c5n.large")
     write_file(root, "/sys/devices/system/cpu/isolated", "garbage\n")
     os.remove(f"{root}/proc/cmdline")
