@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,15 @@ class Terraform:
         result = self.run(command, target, *args, **kwargs)  # type: ignore[arg-type]
         assert result.returncode == 0, f"terraform {command} {target.name} failed:\n{result.output[-6000:]}"
         return result
+
+
+@pytest.fixture(scope="session", autouse=True)
+def lambda_packages() -> None:
+    """terraform/build/lambda/*.zip (git-ignored), which the stack's serverless functions upload:
+    built from lambda/ first, so validate, plan and apply find them in a fresh checkout."""
+    subprocess.run(
+        [sys.executable, str(REPO / "tools" / "build_lambdas.py")], cwd=REPO, check=True, capture_output=True
+    )
 
 
 @pytest.fixture(scope="session")

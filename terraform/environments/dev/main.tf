@@ -51,9 +51,15 @@ module "stack" {
   persona_principal_arns = var.persona_principal_arns
   alert_email_addresses  = var.alert_email_addresses
 
-  enable_cloudtrail               = var.enable_cloudtrail
-  enable_dlq_redrive_allow_policy = var.enable_dlq_redrive_allow_policy
-  create_backup_selection         = var.create_backup_selection
-  create_efs_file_system_policy   = var.create_efs_file_system_policy
-  backup_vault_force_destroy      = var.backup_vault_force_destroy
+  # Application platform: ECS services behind the HTTPS load balancer (open to ops_cidrs, WAF
+  # attached), the private EKS cluster, the order status API (Lambda on the orders table) and the
+  # pipeline that plans and applies this environment from .ci/buildspecs.
+  certificate_arn       = var.certificate_arn
+  ecs_services          = var.ecs_services
+  eks_node_groups       = var.eks_node_groups
+  deployment_role_arn   = var.deployment_role_arn
+  state_bucket_name     = "lowlat-terraform-state-${var.aws_account_id}" # see versions.tf
+  state_lock_table_name = "lowlat-terraform-locks"
+
+  emulator_gaps = var.emulator_gaps
 }

@@ -112,34 +112,75 @@ variable "alert_email_addresses" {
   default     = []
 }
 
-# Switches for an AWS emulator that lacks an API (tests/terraform/test_emulator_apply.py); leave
-# them at their defaults against AWS.
-variable "enable_cloudtrail" {
-  type        = bool
-  description = "Create the multi-region CloudTrail trail (off only for an emulator without CloudTrail)."
-  default     = true
+################################################################################
+# Application platform: ECS services behind the HTTPS load balancer, EKS, the pipeline
+################################################################################
+
+variable "certificate_arn" {
+  type        = string
+  description = "ACM certificate (issued or imported in this region) of the load balancer's HTTPS listener."
 }
 
-variable "enable_dlq_redrive_allow_policy" {
-  type        = bool
-  description = "Redrive-allow policies on the dead-letter queues (off only for an emulator that cannot store them)."
-  default     = true
+variable "ecs_services" {
+  type = map(object({
+    image                 = string
+    cpu                   = number
+    memory                = number
+    container_port        = number
+    path_patterns         = list(string)
+    health_check_path     = string
+    desired_count         = optional(number, 2)
+    min_count             = optional(number, 2)
+    max_count             = optional(number, 4)
+    target_cpu_percent    = optional(number, 60)
+    environment           = optional(map(string), {})
+    secrets               = optional(map(string), {})
+    user                  = optional(string)
+    writable_paths        = optional(list(string), ["/tmp"])
+    priority              = optional(number)
+    task_role_policy_json = optional(string)
+  }))
+  description = "ECS Fargate services by name, each routed by its path_patterns on the load balancer (see modules/ecs_service); secrets are Secrets Manager ARNs, never values."
 }
 
-variable "create_backup_selection" {
-  type        = bool
-  description = "Create the AWS Backup selections (off only for an emulator without the Backup selection API)."
-  default     = true
+variable "eks_node_groups" {
+  type = map(object({
+    instance_types = list(string)
+    capacity_type  = optional(string, "ON_DEMAND")
+    min_size       = number
+    desired_size   = number
+    max_size       = number
+    disk_size      = optional(number, 50)
+    ami_type       = optional(string, "AL2023_x86_64_STANDARD")
+    labels         = optional(map(string), {})
+  }))
+  description = "Managed node groups of the EKS cluster (dev: one small on-demand node, at most two)."
+  default = {
+    general = { instance_types = ["t3.medium"], min_size = 1, desired_size = 1, max_size = 2 }
+  }
 }
 
-variable "create_efs_file_system_policy" {
-  type        = bool
-  description = "Attach the TLS-only policy to the monitoring EFS (off only for an emulator without it)."
-  default     = true
+variable "deployment_role_arn" {
+  type        = string
+  description = "IAM role the pipeline's plan and apply builds assume to deploy this environment (its trust policy allows the pipeline's deploy role)."
 }
 
-variable "backup_vault_force_destroy" {
-  type        = bool
-  description = "Let destroy delete the backup vault with its recovery points; null follows the environment's protection."
-  default     = null
+# What an AWS emulator lacks (tests/terraform/test_emulator_apply.py): true leaves the thing out.
+# Leave it {} against AWS.
+variable "emulator_gaps" {
+  type = object({
+    cloudtrail                 = optional(bool, false)
+    dlq_redrive_allow_policy   = optional(bool, false)
+    backup_selection           = optional(bool, false)
+    efs_file_system_policy     = optional(bool, false)
+    backup_vault_force_destroy = optional(bool, false)
+    ecs_autoscaling            = optional(bool, false)
+    eks_addons                 = optional(bool, false)
+    api_resource_policy        = optional(bool, false)
+    api_client_certificate     = optional(bool, false)
+    codecommit_repository      = optional(bool, false)
+    codebuild_projects         = optional(bool, false)
+  })
+  description = "Only for an AWS emulator: what it lacks, by name (see terraform/README.md, Emulator gaps). {} against AWS."
+  default     = {}
 }

@@ -129,7 +129,7 @@ resource "aws_route_table_association" "private" {
 }
 
 ################################################################################
-# VPC endpoints: S3 and DynamoDB stay off the NAT path; Kinesis gets a private interface
+# VPC endpoints: S3 and DynamoDB stay off the NAT path; Kinesis and API Gateway get private interfaces
 ################################################################################
 
 resource "aws_vpc_endpoint" "s3" {
@@ -159,6 +159,19 @@ resource "aws_vpc_endpoint" "kinesis_streams" {
   private_dns_enabled = true
 
   tags = merge(var.tags, { Name = "${var.name}-kinesis-streams" })
+}
+
+# The private REST APIs (serverless module) are called through this endpoint only. With private DNS
+# the VPC resolves every execute-api name to it, so public APIs are out of reach from the VPC.
+resource "aws_vpc_endpoint" "execute_api" {
+  vpc_id              = aws_vpc.this.id
+  service_name        = "com.amazonaws.${local.region}.execute-api"
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = [for s in aws_subnet.private : s.id]
+  security_group_ids  = [aws_security_group.endpoints.id]
+  private_dns_enabled = true
+
+  tags = merge(var.tags, { Name = "${var.name}-execute-api" })
 }
 
 ################################################################################

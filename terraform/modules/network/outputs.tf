@@ -39,12 +39,18 @@ output "endpoints_security_group_id" {
 }
 
 output "vpc_endpoint_ids" {
-  description = "IDs of the S3, DynamoDB and Kinesis Data Streams endpoints."
+  description = "IDs of the S3, DynamoDB, Kinesis Data Streams and API Gateway (execute-api) endpoints."
   value = {
     s3              = aws_vpc_endpoint.s3.id
     dynamodb        = aws_vpc_endpoint.dynamodb.id
     kinesis_streams = aws_vpc_endpoint.kinesis_streams.id
+    execute_api     = aws_vpc_endpoint.execute_api.id
   }
+}
+
+output "gateway_endpoint_prefix_list_ids" {
+  description = "Prefix list IDs of the S3 and DynamoDB gateway endpoints (security-group egress to them: their addresses are outside the VPC CIDR)."
+  value       = local.gateway_endpoint_prefix_lists
 }
 
 output "flow_log_group_name" {

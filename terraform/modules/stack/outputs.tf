@@ -74,3 +74,24 @@ output "platform" {
     engine_metrics          = module.observability.engine_metrics
   }
 }
+
+output "compute" {
+  description = "The application platform: load balancer, ECS cluster and services, EKS cluster, the private order API, the pipeline and its repository (null or empty where its enable_* switch is off)."
+  value = {
+    alb_arn                 = one(module.ecs_service[*].alb_arn)
+    alb_dns_name            = one(module.ecs_service[*].alb_dns_name)
+    ecs_cluster_name        = one(module.ecs_service[*].cluster_name)
+    ecs_service_names       = try(module.ecs_service[0].service_names, {})
+    eks_cluster_name        = one(module.eks_cluster[*].cluster_name)
+    eks_cluster_endpoint    = one(module.eks_cluster[*].cluster_endpoint)
+    eks_oidc_provider_arn   = one(module.eks_cluster[*].oidc_provider_arn)
+    eks_node_group_names    = try(module.eks_cluster[0].node_group_names, {})
+    lambda_function_names   = try(module.serverless[0].function_names, {})
+    api_id                  = one(module.serverless[*].api_id)
+    api_invoke_url          = one(module.serverless[*].api_invoke_url)
+    pipeline_name           = one(module.cicd[*].pipeline_name)
+    repository_clone_url    = one(module.cicd[*].repository_clone_url_http)
+    artifact_bucket_name    = one(module.cicd[*].artifact_bucket_name)
+    codebuild_project_names = try(module.cicd[0].codebuild_project_names, {})
+  }
+}

@@ -19,7 +19,9 @@ module "security" {
   secret_recovery_window_in_days = var.secret_recovery_window_in_days
 
   audit_bucket_name = module.data.audit_bucket_name
-  enable_cloudtrail = var.enable_cloudtrail
+  associate_alb     = var.enable_ecs_service
+  alb_arn           = one(module.ecs_service[*].alb_arn)
+  enable_cloudtrail = !var.emulator_gaps.cloudtrail
 
   persona_principal_arns  = var.persona_principal_arns
   market_data_stream_arns = [module.events.stream_arn]
@@ -42,7 +44,7 @@ module "events" {
 
   shard_count                     = var.shard_count
   alert_email_addresses           = var.alert_email_addresses
-  enable_dlq_redrive_allow_policy = var.enable_dlq_redrive_allow_policy
+  enable_dlq_redrive_allow_policy = !var.emulator_gaps.dlq_redrive_allow_policy
   create_dlq_alarms               = false # the observability module alarms on the DLQs
 }
 
@@ -69,9 +71,9 @@ module "data" {
   object_lock        = var.object_lock
   backup_vault_lock  = var.backup_vault_lock
 
-  create_backup_selection       = var.create_backup_selection
-  create_efs_file_system_policy = var.create_efs_file_system_policy
-  backup_vault_force_destroy    = var.backup_vault_force_destroy
+  create_backup_selection       = !var.emulator_gaps.backup_selection
+  create_efs_file_system_policy = !var.emulator_gaps.efs_file_system_policy
+  backup_vault_force_destroy    = var.emulator_gaps.backup_vault_force_destroy ? false : var.backup_vault_force_destroy
 }
 
 module "observability" {

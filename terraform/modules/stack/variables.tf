@@ -141,8 +141,13 @@ variable "venue_tcp_ports" {
 
 variable "ops_cidrs" {
   type        = list(string)
-  description = "Operator networks allowed to the monitoring web ports."
+  description = "Operator networks allowed to the monitoring web ports, and to the load balancer and the EKS API when those are on."
   default     = []
+
+  validation {
+    condition     = !var.enable_ecs_service || length(var.ops_cidrs) > 0
+    error_message = "ops_cidrs must hold at least one operator network while enable_ecs_service is true: the load balancer is open to ops_cidrs only."
+  }
 }
 
 variable "latency_probe_port" {
@@ -196,12 +201,6 @@ variable "secret_recovery_window_in_days" {
   default     = 30
 }
 
-variable "enable_cloudtrail" {
-  type        = bool
-  description = "Create the multi-region CloudTrail trail (off only for an emulator without CloudTrail)."
-  default     = true
-}
-
 variable "shard_count" {
   type        = number
   description = "Shards of the market data stream."
@@ -212,12 +211,6 @@ variable "alert_email_addresses" {
   type        = list(string)
   description = "E-mail addresses subscribed to the alerts topic."
   default     = []
-}
-
-variable "enable_dlq_redrive_allow_policy" {
-  type        = bool
-  description = "Redrive-allow policies on the dead-letter queues (off only for an emulator that cannot store them)."
-  default     = true
 }
 
 variable "protect" {
@@ -250,20 +243,150 @@ variable "backup_vault_lock" {
   default     = true
 }
 
-variable "create_backup_selection" {
-  type        = bool
-  description = "Create the AWS Backup selections (off only for an emulator without the Backup selection API)."
-  default     = true
-}
-
-variable "create_efs_file_system_policy" {
-  type        = bool
-  description = "Attach the TLS-only file system policy to the monitoring EFS (off only for an emulator without it)."
-  default     = true
-}
-
 variable "backup_vault_force_destroy" {
   type        = bool
   description = "Let destroy delete the backup vault with its recovery points; null follows protect."
+  default     = null
+}
+
+variable "emulator_gaps" {
+  type = object({
+    cloudtrail                 = optional(bool, false)
+    dlq_redrive_allow_policy   = optional(bool, false)
+    backup_selection           = optional(bool, false)
+    efs_file_system_policy     = optional(bool, false)
+    backup_vault_force_destroy = optional(bool, false)
+    ecs_autoscaling            = optional(bool, false)
+    eks_addons                 = optional(bool, false)
+    api_resource_policy        = optional(bool, false)
+    api_client_certificate     = optional(bool, false)
+    codecommit_repository      = optional(bool, false)
+    codebuild_projects         = optional(bool, false)
+  })
+  description = "What an AWS emulator lacks, by name: true leaves the thing out (backup_vault_force_destroy: true never force-destroys the vault). Leave it {} against AWS; only tests/terraform/test_emulator_apply.py sets it (see terraform/README.md, Emulator gaps)."
+  default     = {}
+
+  validation {
+    condition     = var.emulator_gaps != null
+    error_message = "emulator_gaps must be an object such as { cloudtrail = true }; leave it {} (the default) against AWS."
+  }
+}
+
+################################################################################
+# Application platform (ecs_service, eks_cluster, serverless, cicd)
+################################################################################
+
+variable "enable_ecs_service" {
+  type        = bool
+  description = "Run the ECS Fargate services (ecs_services) behind an HTTPS Application Load Balancer in the public subnets, with the security module's WAF."
+  default     = true
+}
+
+variable "certificate_arn" {
+  type        = string
+  description = "ACM certificate of the load balancer's HTTPS listener (needed when enable_ecs_service is true; checked by ecs_service)."
+  default     = null
+}
+
+variable "alb_access_logs_bucket" {
+  type        = string
+  description = "S3 bucket (SSE-S3, with the Elastic Load Balancing log-delivery policy) for the load balancer's access logs; null = off (checked by ecs_service)."
+  default     = null
+}
+
+variable "ecs_services" {
+  type = map(object({
+    image                 = string
+    cpu                   = number
+    memory                = number
+    container_port        = number
+    path_patterns         = list(string)
+    health_check_path     = string
+    desired_count         = optional(number, 2)
+    min_count             = optional(number, 2)
+    max_count             = optional(number, 4)
+    target_cpu_percent    = optional(number, 60)
+    environment           = optional(map(string), {})
+    secrets               = optional(map(string), {})
+    user                  = optional(string)
+    writable_paths        = optional(list(string), ["/tmp"])
+    priority              = optional(number)
+    task_role_policy_json = optional(string)
+  }))
+  description = "The ECS services by name, each routed by its path_patterns on the load balancer (see modules/ecs_service, input services). Secrets are Secrets Manager ARNs, never values. The load balancer is open to ops_cidrs only."
+  default     = {}
+
+  validation {
+    condition     = !var.enable_ecs_service || length(var.ecs_services) > 0
+    error_message = "ecs_services must hold at least one service while enable_ecs_service is true; list the services or set enable_ecs_service = false."
+  }
+}
+
+variable "enable_eks_cluster" {
+  type        = bool
+  description = "Run the private EKS cluster in the private subnets (secrets encrypted with the secrets key)."
+  default     = true
+}
+
+variable "eks_node_groups" {
+  type = map(object({
+    instance_types = list(string)
+    capacity_type  = optional(string, "ON_DEMAND")
+    min_size       = number
+    desired_size   = number
+    max_size       = number
+    disk_size      = optional(number, 50)
+    ami_type       = optional(string, "AL2023_x86_64_STANDARD")
+    labels         = optional(map(string), {})
+  }))
+  description = "Managed node groups of the EKS cluster by name: instance types, ON_DEMAND or SPOT, min/desired/max size (see modules/eks_cluster, input node_groups)."
+  default = {
+    general = { instance_types = ["t3.medium"], min_size = 1, desired_size = 1, max_size = 2 }
+  }
+
+  validation {
+    condition     = !var.enable_eks_cluster || length(var.eks_node_groups) > 0
+    error_message = "eks_node_groups must hold at least one node group while enable_eks_cluster is true; add one or set enable_eks_cluster = false."
+  }
+}
+
+variable "enable_serverless" {
+  type        = bool
+  description = "Run the VPC Lambda functions (the order status lookup on the orders table) behind the private REST API."
+  default     = true
+}
+
+variable "order_status_zip_path" {
+  type        = string
+  description = "Package of the order status function; null = terraform/build/lambda/order_status.zip, built by tools/build_lambdas.py."
+  default     = null
+
+  validation {
+    condition     = var.order_status_zip_path == null || endswith(coalesce(var.order_status_zip_path, "x"), ".zip")
+    error_message = "order_status_zip_path must be null (the package tools/build_lambdas.py builds) or the path of a .zip file."
+  }
+}
+
+variable "enable_cicd" {
+  type        = bool
+  description = "Run the delivery pipeline of this repository (CodeCommit, CodeBuild with .ci/buildspecs, CodePipeline with manual approval) that plans and applies this environment."
+  default     = true
+}
+
+variable "deployment_role_arn" {
+  type        = string
+  description = "IAM role the pipeline's plan and apply builds assume (needed when enable_cicd is true; checked by cicd)."
+  default     = null
+}
+
+variable "state_bucket_name" {
+  type        = string
+  description = "S3 bucket of the environment's Terraform state, which the pipeline's builds use (needed when enable_cicd is true; checked by cicd)."
+  default     = null
+}
+
+variable "state_lock_table_name" {
+  type        = string
+  description = "DynamoDB lock table of the state; null = S3 native locking (checked by cicd)."
   default     = null
 }

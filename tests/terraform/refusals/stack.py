@@ -47,4 +47,24 @@ MESSAGES = {
         VARIABLE,
         "host_secret_arns needs a secret ARN for every role in host_groups.",
     ),
+    "emulator_gaps_null_is_refused": (
+        VARIABLE,
+        "emulator_gaps must be an object such as { cloudtrail = true }; leave it {} (the default) against AWS.",
+    ),
+    "no_ecs_services_while_ecs_is_on_is_refused": (
+        VARIABLE,
+        "ecs_services must hold at least one service while enable_ecs_service is true; list the services or set enable_ecs_service = false.",
+    ),
+    "no_ops_cidrs_while_ecs_is_on_is_refused": (
+        VARIABLE,
+        "ops_cidrs must hold at least one operator network while enable_ecs_service is true: the load balancer is open to ops_cidrs only.",
+    ),
+    "no_eks_node_groups_while_eks_is_on_is_refused": (
+        VARIABLE,
+        "eks_node_groups must hold at least one node group while enable_eks_cluster is true; add one or set enable_eks_cluster = false.",
+    ),
+    "order_status_package_that_is_not_a_zip_is_refused": (
+        VARIABLE,
+        "order_status_zip_path must be null (the package tools/build_lambdas.py builds) or the path of a .zip file.",
+    ),
 }

@@ -157,8 +157,18 @@ run "gateway_endpoints_on_every_private_route_table_and_kinesis_interface_endpoi
     error_message = "The Kinesis endpoint uses only the endpoints security group."
   }
   assert {
-    condition     = alltrue([for e in [aws_vpc_endpoint.s3, aws_vpc_endpoint.dynamodb, aws_vpc_endpoint.kinesis_streams] : e.vpc_id == aws_vpc.this.id])
-    error_message = "All three endpoints are in the module's VPC."
+    condition = (
+      aws_vpc_endpoint.execute_api.service_name == "com.amazonaws.eu-west-2.execute-api" &&
+      aws_vpc_endpoint.execute_api.vpc_endpoint_type == "Interface" &&
+      aws_vpc_endpoint.execute_api.private_dns_enabled &&
+      toset(aws_vpc_endpoint.execute_api.subnet_ids) == toset([for s in aws_subnet.private : s.id]) &&
+      toset(aws_vpc_endpoint.execute_api.security_group_ids) == toset([aws_security_group.endpoints.id])
+    )
+    error_message = "API Gateway gets an Interface endpoint (execute-api) with private DNS in every private subnet, behind the endpoints security group: the serverless module's private API is called through it."
+  }
+  assert {
+    condition     = alltrue([for e in [aws_vpc_endpoint.s3, aws_vpc_endpoint.dynamodb, aws_vpc_endpoint.kinesis_streams, aws_vpc_endpoint.execute_api] : e.vpc_id == aws_vpc.this.id])
+    error_message = "All four endpoints are in the module's VPC."
   }
 }
 
@@ -407,8 +417,16 @@ run "outputs" {
       s3              = aws_vpc_endpoint.s3.id
       dynamodb        = aws_vpc_endpoint.dynamodb.id
       kinesis_streams = aws_vpc_endpoint.kinesis_streams.id
+      execute_api     = aws_vpc_endpoint.execute_api.id
     }
-    error_message = "vpc_endpoint_ids has exactly s3, dynamodb and kinesis_streams."
+    error_message = "vpc_endpoint_ids has exactly s3, dynamodb, kinesis_streams and execute_api."
+  }
+  assert {
+    condition = output.gateway_endpoint_prefix_list_ids == {
+      s3       = aws_vpc_endpoint.s3.prefix_list_id
+      dynamodb = aws_vpc_endpoint.dynamodb.prefix_list_id
+    }
+    error_message = "gateway_endpoint_prefix_list_ids gives the prefix lists of the two gateway endpoints, s3 and dynamodb."
   }
   assert {
     condition     = output.flow_log_group_name == "/lowlat/lowlat-test/vpc-flow-logs" && output.flow_log_group_name == aws_cloudwatch_log_group.flow_logs.name

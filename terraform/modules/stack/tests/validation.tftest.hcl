@@ -168,6 +168,56 @@ run "host_group_without_a_secret_is_refused" {
   expect_failures = [var.host_secret_arns]
 }
 
+run "emulator_gaps_null_is_refused" {
+  command = plan
+
+  variables {
+    emulator_gaps = null
+  }
+
+  expect_failures = [var.emulator_gaps]
+}
+
+run "no_ecs_services_while_ecs_is_on_is_refused" {
+  command = plan
+
+  variables {
+    ecs_services = {}
+  }
+
+  expect_failures = [var.ecs_services]
+}
+
+run "no_ops_cidrs_while_ecs_is_on_is_refused" {
+  command = plan
+
+  variables {
+    ops_cidrs = []
+  }
+
+  expect_failures = [var.ops_cidrs]
+}
+
+run "no_eks_node_groups_while_eks_is_on_is_refused" {
+  command = plan
+
+  variables {
+    eks_node_groups = {}
+  }
+
+  expect_failures = [var.eks_node_groups]
+}
+
+run "order_status_package_that_is_not_a_zip_is_refused" {
+  command = plan
+
+  variables {
+    order_status_zip_path = "../../../lambda/order_status/handler.py"
+  }
+
+  expect_failures = [var.order_status_zip_path]
+}
+
 ################################################################################
 # Accepted edges
 ################################################################################
@@ -176,7 +226,8 @@ run "sixteen_character_env_is_accepted" {
   command = plan
 
   variables {
-    env = "a234567890123456"
+    env         = "a234567890123456"
+    enable_cicd = false # the pipeline deploys terraform/environments/<env>, which must exist
   }
 
   assert {

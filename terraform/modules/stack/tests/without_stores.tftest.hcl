@@ -4,10 +4,18 @@
 #   its own input checks are the witness (every tier but the expected one gets an ID that is not
 #   an sg-... or subnet-..., and a host handed the wrong one makes the plan fail);
 # - the outputs after a (mocked) apply: the mock gives every subnet the same ID, which the stores
-#   rightly refuse (they need two different subnets).
+#   rightly refuse (they need two different subnets), as do the load balancer, EKS and the functions.
 
 mock_provider "aws" {
   source = "./tests/mocks"
+}
+
+# The application platform needs distinct subnets too (the load balancer, EKS and the functions
+# span availability zones): tests/compute.tftest.hcl covers it with a network of distinct IDs.
+variables {
+  enable_ecs_service = false
+  enable_eks_cluster = false
+  enable_serverless  = false
 }
 
 override_module {

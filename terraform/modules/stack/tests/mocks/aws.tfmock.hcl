@@ -123,3 +123,98 @@ mock_resource "aws_s3_bucket" {
 mock_resource "aws_dynamodb_table" {
   defaults = { arn = "arn:aws:dynamodb:eu-west-2:123456789012:table/lowlat-prod-mock" }
 }
+# (application platform) IDs and ARNs the security, serverless and cicd modules' validations check
+# once they are known: the load balancer the WAF protects, the endpoints the private API accepts.
+mock_resource "aws_lb" {
+  defaults = { arn = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/lowlat-prod/0123456789abcdef" }
+}
+mock_resource "aws_vpc_endpoint" {
+  defaults = { id = "vpce-0123456789abcdef0", prefix_list_id = "pl-0123456789abcdef0" }
+}
+# (from modules/ecs_service/tests/mocks)
+mock_resource "aws_ecs_cluster" {
+  defaults = { arn = "arn:aws:ecs:eu-west-2:123456789012:cluster/lowlat-test-apps" }
+}
+# (from modules/ecs_service/tests/mocks)
+mock_resource "aws_ecs_task_definition" {
+  defaults = { arn = "arn:aws:ecs:eu-west-2:123456789012:task-definition/lowlat-test-mock:1" }
+}
+# (from modules/ecs_service/tests/mocks)
+mock_resource "aws_ecs_service" {
+  defaults = { id = "arn:aws:ecs:eu-west-2:123456789012:service/lowlat-test-apps/mock" }
+}
+# (from modules/ecs_service/tests/mocks)
+mock_resource "aws_lb_target_group" {
+  defaults = { arn = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/lowlat-test-mock/0123456789abcdef" }
+}
+# (from modules/ecs_service/tests/mocks)
+mock_resource "aws_lb_listener" {
+  defaults = { arn = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:listener/app/lowlat-test-apps/0123456789abcdef/0123456789abcdef" }
+}
+# (from modules/eks_cluster/tests/mocks)
+mock_resource "aws_eks_cluster" {
+  defaults = {
+    arn                   = "arn:aws:eks:eu-west-2:123456789012:cluster/lowlat-test"
+    endpoint              = "https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-2.eks.amazonaws.com"
+    certificate_authority = [{ data = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==" }]
+    identity              = [{ oidc = [{ issuer = "https://oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF" }] }]
+  }
+}
+# (from modules/eks_cluster/tests/mocks)
+mock_resource "aws_iam_openid_connect_provider" {
+  defaults = { arn = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF" }
+}
+# (from modules/eks_cluster/tests/mocks)
+mock_resource "aws_launch_template" {
+  defaults = {
+    id             = "lt-0123456789abcdef0"
+    latest_version = 1
+  }
+}
+# (from modules/eks_cluster/tests/mocks)
+mock_resource "aws_eks_node_group" {
+  defaults = { arn = "arn:aws:eks:eu-west-2:123456789012:nodegroup/lowlat-test/mock/01234567-89ab-cdef-0123-456789abcdef" }
+}
+# (from modules/serverless/tests/mocks)
+mock_resource "aws_lambda_function" {
+  defaults = {
+    arn        = "arn:aws:lambda:eu-west-2:123456789012:function:lowlat-test-order-status"
+    invoke_arn = "arn:aws:apigateway:eu-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-2:123456789012:function:lowlat-test-order-status/invocations"
+  }
+}
+# (from modules/serverless/tests/mocks)
+mock_resource "aws_lambda_code_signing_config" {
+  defaults = { arn = "arn:aws:lambda:eu-west-2:123456789012:code-signing-config:csc-0123456789abcdef0" }
+}
+# (from modules/serverless/tests/mocks)
+mock_resource "aws_api_gateway_rest_api" {
+  defaults = {
+    id               = "a1b2c3d4e5"
+    root_resource_id = "r00tr00t01"
+    execution_arn    = "arn:aws:execute-api:eu-west-2:123456789012:a1b2c3d4e5"
+    arn              = "arn:aws:apigateway:eu-west-2::/restapis/a1b2c3d4e5"
+  }
+}
+# (from modules/serverless/tests/mocks)
+mock_resource "aws_api_gateway_stage" {
+  defaults = {
+    invoke_url = "https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/v1"
+    arn        = "arn:aws:apigateway:eu-west-2::/restapis/a1b2c3d4e5/stages/v1"
+  }
+}
+# (from modules/cicd/tests/mocks)
+mock_resource "aws_codecommit_repository" {
+  defaults = {
+    arn            = "arn:aws:codecommit:eu-west-2:123456789012:lowlat-test"
+    clone_url_http = "https://git-codecommit.eu-west-2.amazonaws.com/v1/repos/lowlat-test"
+    clone_url_ssh  = "ssh://git-codecommit.eu-west-2.amazonaws.com/v1/repos/lowlat-test"
+  }
+}
+# (from modules/cicd/tests/mocks)
+mock_resource "aws_codepipeline" {
+  defaults = { arn = "arn:aws:codepipeline:eu-west-2:123456789012:lowlat-test-terraform" }
+}
+# (from modules/cicd/tests/mocks)
+mock_resource "aws_codebuild_project" {
+  defaults = { arn = "arn:aws:codebuild:eu-west-2:123456789012:project/lowlat-test-mock" }
+}
