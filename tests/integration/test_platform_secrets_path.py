@@ -261,7 +261,7 @@ def test_the_token_is_read_from_secrets_manager(scenario: Scenario) -> None:
     # The role's lookup ran and its result was hidden; so were the token's pick and the comparison
     # of its sha256 with the value put into moto (which passed: the play did not fail).
     for task in (
-        "lowlat.trading.rancher_agent : Look up the secret on the controller",
+        "lowlat.trading.common : Look up the secret on the controller",
         "lowlat.trading.rancher_agent : Pick the token",
         "The token is the secret's value",
     ):
@@ -391,7 +391,7 @@ def test_grafana_password_file_holds_the_secret(grafana: GrafanaRuns) -> None:
         pass
     assert st.st_gid == expected_gid
     for task in (
-        "lowlat.trading.grafana_dashboards : Look up the secret on the controller",
+        "lowlat.trading.common : Look up the secret on the controller",
         "lowlat.trading.grafana_dashboards : Parse the secret",
         "lowlat.trading.grafana_dashboards : Write the admin password file",
     ):
