@@ -75,19 +75,6 @@ class Rendered:
     config: Path
 
 
-def _aws(service: str, url: str) -> Any:
-    import boto3
-
-    return boto3.client(
-        service,
-        region_name=REGION,
-        endpoint_url=url,
-        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
-    )
-
-
 def _render(workdir: Path, name: str, variables: dict[str, Any]) -> Rendered:
     inventory = workdir / "inventory.yml"
     inventory.write_text(
@@ -142,7 +129,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory, moto_server: MotoServer) -> 
     if not Path(sys.executable).with_name("ansible-playbook").exists():
         pytest.skip("ansible-playbook is not installed next to this Python")
     workdir = tmp_path_factory.mktemp("alertmanager-sns")
-    sns, sqs = _aws("sns", moto_server.url), _aws("sqs", moto_server.url)
+    sns, sqs = moto_server.client("sns", REGION), moto_server.client("sqs", REGION)
     suffix = workdir.name.replace("_", "-")[-12:]
     topic_arn = sns.create_topic(Name=f"lowlat-it-alerts-{suffix}")["TopicArn"]
     queue_url = sqs.create_queue(QueueName=f"lowlat-it-alert-watch-{suffix}")["QueueUrl"]

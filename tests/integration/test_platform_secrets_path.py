@@ -43,7 +43,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tools.lowlat_testbed.moto_server import FAKE_CREDENTIALS, MotoServer, safe_aws_env
+from tools.lowlat_testbed.moto_server import MotoServer, safe_aws_env
 
 pytestmark = [pytest.mark.integration]
 
@@ -129,19 +129,6 @@ class Scenario:
     env: dict[str, str]
 
 
-def _secretsmanager(url: str) -> Any:
-    import boto3
-
-    return boto3.client(
-        "secretsmanager",
-        region_name=REGION,
-        endpoint_url=url,
-        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
-    )
-
-
 def _create_platform_secrets(client: Any, name: str) -> tuple[dict[str, str], dict[str, str]]:
     """The three secrets of terraform/modules/security/secrets.tf, then the operator's token."""
     values = {
@@ -187,7 +174,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, moto_server: MotoServer) 
     workdir = tmp_path_factory.mktemp("platform-secrets")
     # The session's moto server is shared: a name of this run's own (lowlat-<env> as the stack names).
     name = f"lowlat-it{uuid.uuid4().hex[:6]}"
-    values, arns = _create_platform_secrets(_secretsmanager(moto_server.url), name)
+    values, arns = _create_platform_secrets(moto_server.client("secretsmanager", REGION), name)
 
     outputs = json.loads(FIXTURE.read_text())
     outputs["stack"]["value"]["platform"]["secret_arns"] = arns
@@ -327,7 +314,7 @@ def grafana(scenario: Scenario, moto_server: MotoServer) -> GrafanaRuns:
     password = json.loads(scenario.values["grafana_admin"])["password"]
     # A second secret, as an operator might have made it by hand: a password too short to be kept.
     short_value = json.dumps({"username": "admin", "password": _random("grafanapw", 14)})
-    short_arn = _secretsmanager(moto_server.url).create_secret(
+    short_arn = moto_server.client("secretsmanager", REGION).create_secret(
         Name=f"{scenario.name}/grafana/admin-short", SecretString=short_value
     )["ARN"]
 

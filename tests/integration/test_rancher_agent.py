@@ -51,7 +51,7 @@ from tests.integration.containers import (
     start_systemd_container,
 )
 from tests.integration.rancher_stub.certs import StubTLS, make_tls
-from tools.lowlat_testbed.moto_server import FAKE_CREDENTIALS, MotoServer, safe_aws_env
+from tools.lowlat_testbed.moto_server import MotoServer, safe_aws_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -279,18 +279,12 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, moto_server: MotoServer) 
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
-    import boto3
 
     token = _random_token()
     rejected = _random_token("rejected")
-    boto3.client(
-        "secretsmanager",
-        region_name=REGION,
-        endpoint_url=moto_server.url,
-        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
-    ).create_secret(Name=SECRET_ID, SecretString=json.dumps({"token": token}))
+    moto_server.client("secretsmanager", REGION).create_secret(
+        Name=SECRET_ID, SecretString=json.dumps({"token": token})
+    )
     tls = make_tls(tmp_path_factory.mktemp("rancher-tls"))
     suffix = uuid.uuid4().hex[:8]
     hosts = [

@@ -50,7 +50,7 @@ import pytest
 import yaml
 
 from tests.integration.rancher_stub.certs import StubTLS, make_tls
-from tools.lowlat_testbed.moto_server import FAKE_CREDENTIALS, MotoServer, safe_aws_env
+from tools.lowlat_testbed.moto_server import MotoServer, safe_aws_env
 
 pytestmark = [pytest.mark.integration]
 
@@ -296,18 +296,12 @@ REFUSALS: dict[str, tuple[dict[str, Any], str]] = {
 def scenario(tmp_path_factory: pytest.TempPathFactory, moto_server: MotoServer) -> Iterator[Scenario]:
     if not _ansible_playbook().exists():
         pytest.skip("ansible-playbook is not installed next to this Python")
-    import boto3
 
     api_token = "token-" + _random_token()[:5] + ":" + _random_token()
     wrong_token = "token-" + _random_token()[:5] + ":" + _random_token("wrong")
-    boto3.client(
-        "secretsmanager",
-        region_name=REGION,
-        endpoint_url=moto_server.url,
-        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
-    ).create_secret(Name=SECRET_ID, SecretString=json.dumps({"token": api_token}))
+    moto_server.client("secretsmanager", REGION).create_secret(
+        Name=SECRET_ID, SecretString=json.dumps({"token": api_token})
+    )
     workdir = tmp_path_factory.mktemp("rancher-import")
     stub = Stub(workdir, make_tls(workdir / "tls"), api_token)
     kubeconfig = workdir / "kube" / f"{CLUSTER}.kubeconfig"

@@ -218,6 +218,19 @@ class MotoServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def client(self, service: str, region: str = "us-east-1") -> Any:
+        """A boto3 client of `service` on this server, with the fake credentials."""
+        import boto3
+
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=self.url,
+            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
+        )
+
     def start(self) -> MotoServer:
         env = safe_aws_env()
         # No default AMIs: moto's per-instance AMI lookup otherwise scans thousands of images.
