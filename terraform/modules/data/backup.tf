@@ -40,6 +40,17 @@ resource "aws_backup_plan" "this" {
       delete_after = var.backup_daily_retention_days
     }
 
+    # Disaster recovery: every recovery point also lands in the standby region's vault.
+    dynamic "copy_action" {
+      for_each = var.backup_copy_vault_arn == null ? [] : [var.backup_copy_vault_arn]
+      content {
+        destination_vault_arn = copy_action.value
+        lifecycle {
+          delete_after = var.backup_daily_retention_days
+        }
+      }
+    }
+
     recovery_point_tags = merge(var.tags, { "lowlat:backup-rule" = "daily" })
   }
 
@@ -52,6 +63,17 @@ resource "aws_backup_plan" "this" {
 
     lifecycle {
       delete_after = var.backup_weekly_retention_days
+    }
+
+    # Disaster recovery: every recovery point also lands in the standby region's vault.
+    dynamic "copy_action" {
+      for_each = var.backup_copy_vault_arn == null ? [] : [var.backup_copy_vault_arn]
+      content {
+        destination_vault_arn = copy_action.value
+        lifecycle {
+          delete_after = var.backup_weekly_retention_days
+        }
+      }
     }
 
     recovery_point_tags = merge(var.tags, { "lowlat:backup-rule" = "weekly" })
@@ -90,13 +112,9 @@ resource "aws_backup_selection" "stores" {
   name         = "${var.name}-stores"
   plan_id      = aws_backup_plan.this.id
   iam_role_arn = aws_iam_role.backup.arn
-  resources = [
-    aws_db_instance.trades.arn,
-    aws_dynamodb_table.orders.arn,
-    aws_dynamodb_table.order_books.arn,
-    aws_dynamodb_table.market_data.arn,
-    aws_efs_file_system.monitoring.arn,
-  ]
+  # A read replica (standby region) is not backed up by AWS Backup: its source's recovery points
+  # are copied to this region's vault instead (backup_copy_vault_arn in the primary).
+  resources = concat(local.rds_replica ? [] : [aws_db_instance.trades.arn], [aws_efs_file_system.monitoring.arn], [for t in concat(aws_dynamodb_table.orders, aws_dynamodb_table.order_books, aws_dynamodb_table.market_data) : t.arn])
 
   depends_on = [aws_iam_role_policy_attachment.backup]
 }

@@ -6,9 +6,12 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
+data "aws_region" "current" {}
+
 locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
 
   # Deletion protection, final snapshot, no force_destroy: on in prod unless protect says otherwise.
   protect = var.protect != null ? var.protect : var.env == "prod"

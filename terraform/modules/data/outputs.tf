@@ -17,6 +17,11 @@ output "rds_instance_id" {
   value       = aws_db_instance.trades.identifier
 }
 
+output "rds_instance_arn" {
+  description = "ARN of the RDS instance (a standby region's read replica names its source by this ARN)."
+  value       = aws_db_instance.trades.arn
+}
+
 output "rds_resource_id" {
   description = "Resource ID (db-...) of the RDS instance, for rds-db:connect IAM policies."
   value       = aws_db_instance.trades.resource_id
@@ -24,7 +29,7 @@ output "rds_resource_id" {
 
 output "rds_master_secret_arn" {
   description = "ARN of the Secrets Manager secret RDS manages for the master user (the ARN only, never the value)."
-  value       = one(aws_db_instance.trades.master_user_secret[*].secret_arn)
+  value       = local.rds_replica ? null : one(aws_db_instance.trades.master_user_secret[*].secret_arn)
 }
 
 output "rds_security_group_id" {
@@ -37,21 +42,22 @@ output "rds_security_group_id" {
 ################################################################################
 
 output "dynamodb_table_names" {
-  description = "Names of the DynamoDB tables: orders, order_books and market_data."
-  value = {
-    orders      = aws_dynamodb_table.orders.name
-    order_books = aws_dynamodb_table.order_books.name
-    market_data = aws_dynamodb_table.market_data.name
-  }
+  description = "Names of the DynamoDB tables: orders, order_books and market_data (in the standby region: the primary's replicas)."
+  value       = local.table_names
 }
 
 output "dynamodb_table_arns" {
-  description = "ARNs of the DynamoDB tables: orders, order_books and market_data."
-  value = {
-    orders      = aws_dynamodb_table.orders.arn
-    order_books = aws_dynamodb_table.order_books.arn
-    market_data = aws_dynamodb_table.market_data.arn
-  }
+  description = "ARNs of the DynamoDB tables in this region: orders, order_books and market_data (in the standby region: the primary's replicas)."
+  value = local.create_tables ? {
+    orders      = aws_dynamodb_table.orders[0].arn
+    order_books = aws_dynamodb_table.order_books[0].arn
+    market_data = aws_dynamodb_table.market_data[0].arn
+  } : { for k, n in local.table_names : k => "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${n}" }
+}
+
+output "dynamodb_stream_arns" {
+  description = "Stream ARNs of the tables when they are global tables (dynamodb_replica_regions), else {}."
+  value       = local.create_tables && local.global_tables ? { orders = aws_dynamodb_table.orders[0].stream_arn, order_books = aws_dynamodb_table.order_books[0].stream_arn, market_data = aws_dynamodb_table.market_data[0].stream_arn } : {}
 }
 
 ################################################################################

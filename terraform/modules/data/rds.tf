@@ -4,6 +4,8 @@
 locals {
   rds_identifier = "${var.name}-trades"
   pg_major       = split(".", var.rds_engine_version)[0]
+  # Standby region: a cross-region read replica of the primary's database (promoted at failover).
+  rds_replica = var.rds_replicate_source_arn != null
 }
 
 resource "aws_db_subnet_group" "trades" {
@@ -101,11 +103,13 @@ resource "aws_iam_role_policy_attachment" "rds_monitoring" {
 resource "aws_db_instance" "trades" {
   #checkov:skip=CKV_AWS_157:Multi-AZ is the multi_az input: prod is refused without it (variable validation), dev runs single-AZ by design.
   #checkov:skip=CKV_AWS_293:Deletion protection follows protect (on in prod, tested on the emulator); dev must destroy cleanly by design.
-  identifier     = local.rds_identifier
-  engine         = "postgres"
-  engine_version = var.rds_engine_version
+  identifier          = local.rds_identifier
+  replicate_source_db = var.rds_replicate_source_arn
+  # A replica takes engine, version, database and master user from its source.
+  engine         = local.rds_replica ? null : "postgres"
+  engine_version = local.rds_replica ? null : var.rds_engine_version
   instance_class = var.rds_instance_class
-  db_name        = var.rds_database_name
+  db_name        = local.rds_replica ? null : var.rds_database_name
   port           = 5432
 
   allocated_storage = var.rds_allocated_storage
@@ -115,9 +119,9 @@ resource "aws_db_instance" "trades" {
 
   # The master password is generated, stored and rotated by RDS in Secrets Manager, encrypted with
   # the secrets key: no password variable, no password in state.
-  username                      = var.rds_master_username
-  manage_master_user_password   = true
-  master_user_secret_kms_key_id = var.secrets_kms_key_arn
+  username                      = local.rds_replica ? null : var.rds_master_username
+  manage_master_user_password   = local.rds_replica ? null : true
+  master_user_secret_kms_key_id = local.rds_replica ? null : var.secrets_kms_key_arn
 
   iam_database_authentication_enabled = true
 
@@ -144,9 +148,10 @@ resource "aws_db_instance" "trades" {
 
   enabled_cloudwatch_logs_exports = ["postgresql", "upgrade"]
 
+  # RDS takes no final snapshot of a read replica: the source keeps the data.
   deletion_protection       = local.protect
-  skip_final_snapshot       = !local.protect
-  final_snapshot_identifier = local.protect ? "${local.rds_identifier}-final" : null
+  skip_final_snapshot       = local.rds_replica || !local.protect
+  final_snapshot_identifier = local.protect && !local.rds_replica ? "${local.rds_identifier}-final" : null
 
   tags = merge(var.tags, { Name = local.rds_identifier })
 

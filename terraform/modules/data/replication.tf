@@ -100,6 +100,25 @@ resource "aws_s3_bucket_replication_configuration" "data" {
       encryption_configuration {
         replica_kms_key_id = each.value.destination_kms_key_arn
       }
+
+      dynamic "replication_time" {
+        for_each = each.value.replication_time_control ? [15] : []
+        content {
+          status = "Enabled"
+          time {
+            minutes = replication_time.value
+          }
+        }
+      }
+      dynamic "metrics" {
+        for_each = each.value.replication_time_control ? [15] : []
+        content {
+          status = "Enabled"
+          event_threshold {
+            minutes = metrics.value
+          }
+        }
+      }
     }
   }
 

@@ -387,10 +387,11 @@ variable "object_lock_retention_days" {
 
 variable "replication" {
   type = map(object({
-    destination_bucket_arn  = string
-    destination_kms_key_arn = optional(string)
+    destination_bucket_arn   = string
+    destination_kms_key_arn  = optional(string)
+    replication_time_control = optional(bool, false)
   }))
-  description = "Cross-region replication for disaster recovery, by bucket (keys archive, audit, access_logs). The destination buckets (versioned, in another region; Object Lock on for audit) are made by the caller. {} replicates nothing."
+  description = "Cross-region replication for disaster recovery, by bucket (keys archive, audit, access_logs). The destination buckets (versioned, in another region; Object Lock on for audit) are made by the caller. replication_time_control: S3 Replication Time Control (99.99 % of objects within 15 minutes, with replication metrics; charged per GB). {} replicates nothing."
   default     = {}
 
   validation {
@@ -408,6 +409,59 @@ variable "replication" {
       for k, r in var.replication : k == "access_logs" ? r.destination_kms_key_arn == null : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", r.destination_kms_key_arn))
     ])
     error_message = "replication destination_kms_key_arn must be a KMS key ARN in the destination region for archive and audit (their objects are SSE-KMS), and null for access_logs (SSE-S3)."
+  }
+}
+
+################################################################################
+# Disaster recovery: the primary's replicas, the standby region's copies
+################################################################################
+
+variable "rds_replicate_source_arn" {
+  type        = string
+  description = "Standby region only: ARN of the primary region's trade database. The trades database here is then its cross-region read replica, encrypted with trades_kms_key_arn (a key of this region), without a master user of its own; an operator promotes it at failover. null: a primary database."
+  default     = null
+
+  validation {
+    condition     = var.rds_replicate_source_arn == null || can(regex("^arn:aws[a-z-]*:rds:[a-z0-9-]+:[0-9]{12}:db:[a-z][a-z0-9-]{0,62}$", var.rds_replicate_source_arn))
+    error_message = "rds_replicate_source_arn must be the ARN of the primary's DB instance (arn:aws:rds:REGION:ACCOUNT:db:IDENTIFIER); a cross-region replica is named by ARN, not by identifier."
+  }
+}
+
+variable "dynamodb_replica_regions" {
+  type        = map(string)
+  description = "Global-table replicas of the three tables: region => ARN of a KMS key in that region (the replica's encryption key). Streams are turned on (global tables replicate through them). {}: tables in this region only."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for region, key in var.dynamodb_replica_regions : can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", region)) && can(regex("^arn:aws[a-z-]*:kms:${region}:[0-9]{12}:key/[A-Za-z0-9-]+$", key))])
+    error_message = "dynamodb_replica_regions must map a region name (e.g. eu-west-1) to a KMS key ARN of that same region: a replica is encrypted with a key of its own region."
+  }
+}
+
+variable "dynamodb_tables_from" {
+  type        = string
+  description = "Standby region only: the name of the primary's data module (its `name`, e.g. lowlat-prod), whose global tables replicate here. The tables are then not created by this module; its outputs name those replicas. null: create the tables."
+  default     = null
+
+  validation {
+    condition     = var.dynamodb_tables_from == null || can(regex("^[a-z][a-z0-9-]{1,40}$", var.dynamodb_tables_from))
+    error_message = "dynamodb_tables_from must be the primary's name prefix, e.g. lowlat-prod."
+  }
+
+  validation {
+    condition     = var.dynamodb_tables_from == null || length(var.dynamodb_replica_regions) == 0
+    error_message = "A standby region (dynamodb_tables_from set) receives replicas and makes none: leave dynamodb_replica_regions {} there."
+  }
+}
+
+variable "backup_copy_vault_arn" {
+  type        = string
+  description = "ARN of a backup vault in another region (the standby region's data vault): both rules copy every recovery point there, kept as long as here. null: no copy."
+  default     = null
+
+  validation {
+    condition     = var.backup_copy_vault_arn == null || can(regex("^arn:aws[a-z-]*:backup:[a-z0-9-]+:[0-9]{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$", var.backup_copy_vault_arn))
+    error_message = "backup_copy_vault_arn must be a backup vault ARN (arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME)."
   }
 }
 

@@ -38,6 +38,19 @@ resource "aws_vpc_security_group_ingress_rule" "alb" {
   tags = merge(local.tags, { Name = "${var.name}-apps-alb-${each.key}" })
 }
 
+resource "aws_vpc_security_group_ingress_rule" "alb_from_prefix_list" {
+  for_each = var.ingress_prefix_lists
+
+  security_group_id = aws_security_group.alb.id
+  description       = "HTTPS from the ${each.key} prefix list"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  prefix_list_id    = each.value
+
+  tags = merge(local.tags, { Name = "${var.name}-apps-alb-https-${each.key}" })
+}
+
 resource "aws_vpc_security_group_egress_rule" "alb_to_services" {
   for_each = local.container_ports
 

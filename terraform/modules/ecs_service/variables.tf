@@ -77,6 +77,17 @@ variable "ingress_cidrs" {
   }
 }
 
+variable "ingress_prefix_lists" {
+  type        = map(string)
+  description = "Name => managed prefix list ID that may also reach the load balancer on 443, e.g. { route53_health_checks = <the id of com.amazonaws.REGION.route53-healthchecks> } so a Route 53 health check can probe the endpoint. A map, so the rules are known at plan time. {} by default."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, p in var.ingress_prefix_lists : can(regex("^[a-z][a-z0-9_-]{0,31}$", k)) && can(regex("^pl-[0-9a-f]{8}([0-9a-f]{9})?$", p))])
+    error_message = "ingress_prefix_lists must map short lower-case names (e.g. route53_health_checks) to prefix list IDs like pl-0123456789abcdef0."
+  }
+}
+
 variable "public_ingress" {
   type        = bool
   description = "Explicitly allow ingress_cidrs to contain 0.0.0.0/0 (the applications open to the whole internet, behind the WAF). Off by default."

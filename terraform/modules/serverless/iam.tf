@@ -71,6 +71,10 @@ locals {
       Resource  = var.table_kms_key_arns
       Condition = { StringEquals = { "kms:ViaService" = "dynamodb.${local.region}.amazonaws.com" } }
     }],
+    [for st in f.statements : merge(
+      { Sid = st.sid, Effect = "Allow", Action = st.actions, Resource = st.resources },
+      st.condition == null ? {} : { Condition = st.condition },
+    )],
   ) }
 }
 

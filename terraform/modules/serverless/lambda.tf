@@ -152,3 +152,16 @@ resource "aws_vpc_security_group_egress_rule" "https_to_prefix_list" {
 
   tags = merge(local.tags, { Name = "${var.name}-lambda-https-${each.key}" })
 }
+
+resource "aws_vpc_security_group_egress_rule" "https_to_cidr" {
+  for_each = toset(var.egress_https_cidrs)
+
+  security_group_id = aws_security_group.functions.id
+  description       = "HTTPS to ${each.key} (AWS APIs through the NAT gateways)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = each.key
+
+  tags = merge(local.tags, { Name = "${var.name}-lambda-https-${replace(each.key, "/", "-")}" })
+}

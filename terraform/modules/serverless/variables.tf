@@ -42,6 +42,12 @@ variable "functions" {
     reserved_concurrency = optional(number, 10)
     environment          = optional(map(string), {})
     table_arns           = optional(list(string), [])
+    statements = optional(list(object({
+      sid       = string
+      actions   = list(string)
+      resources = list(string)
+      condition = optional(map(map(list(string))))
+    })), [])
   }))
   description = <<-EOT
     The Lambda functions, keyed by a short name (the function is <name>-<key> with underscores as
@@ -50,7 +56,8 @@ variable "functions" {
     supported Python runtime. memory_mb 128-10240, timeout_seconds 1-900 (at most 29 for a function
     behind the API). reserved_concurrency: 1-1000 executions kept for this function (and its
     ceiling), or -1 for the account's unreserved pool. environment: non-secret settings only.
-    table_arns: the DynamoDB tables it may GetItem from.
+    table_arns: the DynamoDB tables it may GetItem from. statements: further Allow statements of
+    its role (sid, actions, resources, optional condition), each naming its resources.
   EOT
 
   validation {
@@ -110,6 +117,14 @@ variable "functions" {
   validation {
     condition     = alltrue(flatten([for f in values(var.functions) : [for t in f.table_arns : can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,255}$", t))]]))
     error_message = "functions: each table_arns entry must be a DynamoDB table ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME), not a table name or an index ARN."
+  }
+
+  validation {
+    condition = alltrue(flatten([for f in values(var.functions) : [
+      for st in f.statements : can(regex("^[A-Za-z0-9]{1,64}$", st.sid)) && length(st.actions) > 0 && length(st.resources) > 0 &&
+      alltrue([for a in st.actions : can(regex("^[a-z0-9-]+:[A-Za-z0-9]+\\*?$", a))])
+    ]]))
+    error_message = "functions: each statement needs an alphanumeric sid, at least one resource and actions of the form service:Action (a trailing * is allowed, a bare * is not)."
   }
 }
 
@@ -204,6 +219,17 @@ variable "egress_prefix_lists" {
   validation {
     condition     = alltrue([for k, p in var.egress_prefix_lists : can(regex("^[a-z][a-z0-9_-]{0,31}$", k)) && can(regex("^pl-[0-9a-f]{8}([0-9a-f]{9})?$", p))])
     error_message = "egress_prefix_lists must map short lower-case names (e.g. dynamodb, s3) to prefix list IDs like pl-0123456789abcdef0."
+  }
+}
+
+variable "egress_https_cidrs" {
+  type        = list(string)
+  description = "IPv4 ranges the functions may reach on HTTPS beyond the VPC and its gateway endpoints, e.g. [\"0.0.0.0/0\"] through the NAT gateways for a function that calls another region's APIs. [] by default."
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.egress_https_cidrs : can(cidrhost(c, 0)) && can(regex("^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$", c))])
+    error_message = "egress_https_cidrs must be IPv4 CIDRs."
   }
 }
 

@@ -31,6 +31,8 @@ module "ecs_service" {
   alb_deletion_protection = local.protect
   alb_access_logs_bucket  = var.alb_access_logs_bucket
 
+  ingress_prefix_lists = var.ingress_prefix_lists
+
   services           = var.ecs_services
   enable_autoscaling = !var.emulator_gaps.ecs_autoscaling
 }
@@ -60,20 +62,21 @@ module "serverless" {
   name = local.name
   env  = var.env
 
-  functions = {
+  functions = merge({
     order_status = {
       zip_path    = local.order_status_zip_path # tools/build_lambdas.py
       handler     = "handler.handler"
       environment = { ORDERS_TABLE = module.data.dynamodb_table_names["orders"] }
       table_arns  = [module.data.dynamodb_table_arns["orders"]]
     }
-  }
+  }, local.failover_functions) # disaster_recovery.tf
   routes = { "GET /orders/{order_id}" = "order_status" }
 
   vpc_id               = module.network.vpc_id
   vpc_cidr_block       = module.network.vpc_cidr_block
   private_subnet_ids   = values(module.network.private_subnet_ids)
   egress_prefix_lists  = { dynamodb = module.network.gateway_endpoint_prefix_list_ids["dynamodb"] }
+  egress_https_cidrs   = local.failover_egress_cidrs
   api_vpc_endpoint_ids = [module.network.vpc_endpoint_ids["execute_api"]]
 
   lambda_kms_key_arn = module.security.kms_key_arns["orders"]

@@ -2,7 +2,10 @@
 # Environments (terraform/environments/*) are a backend, a provider and one call of this module.
 
 locals {
-  name = "lowlat-${var.env}"
+  standby = var.standby_of != null
+  name    = local.standby ? "${var.standby_of.name}-dr" : "lowlat-${var.env}"
+  # Where a host stands: the pilot-light standby's hosts are the ones the failover function starts.
+  site_tags = { "lowlat:site" = local.standby ? "standby" : "primary" }
 
   # Security group tier of each host role: order gateways ("venue") sit with the engines.
   role_tier = {
@@ -52,6 +55,8 @@ module "hosts" {
 
   detailed_monitoring    = var.detailed_monitoring
   termination_protection = var.termination_protection
+  initial_state          = local.standby ? "stopped" : "running"
+  tags                   = local.site_tags
 
   # The engines publish their metrics for the alarms; Alertmanager (monitoring) publishes to the alert topic.
   metrics_namespace = each.key == "engine" ? module.observability.engine_metrics.namespace : null

@@ -80,6 +80,7 @@ output "compute" {
   value = {
     alb_arn                 = one(module.ecs_service[*].alb_arn)
     alb_dns_name            = one(module.ecs_service[*].alb_dns_name)
+    alb_zone_id             = one(module.ecs_service[*].alb_zone_id)
     ecs_cluster_name        = one(module.ecs_service[*].cluster_name)
     ecs_service_names       = try(module.ecs_service[0].service_names, {})
     eks_cluster_name        = one(module.eks_cluster[*].cluster_name)
@@ -93,5 +94,78 @@ output "compute" {
     repository_clone_url    = one(module.cicd[*].repository_clone_url_http)
     artifact_bucket_name    = one(module.cicd[*].artifact_bucket_name)
     codebuild_project_names = try(module.cicd[0].codebuild_project_names, {})
+  }
+}
+
+output "disaster_recovery" {
+  description = "What the other side of a disaster-recovery pair and the DR drill need: the stack's name and site, the database ARN, the buckets, keys and vault replicas land in, the EKS cluster and node groups, the hosts, and the sync-cluster-sizes function (null in a primary)."
+  value = {
+    name                = local.name
+    site                = local.site_tags["lowlat:site"]
+    region              = local.region
+    rds_instance_arn    = module.data.rds_instance_arn
+    rds_instance_id     = module.data.rds_instance_id
+    archive_bucket_arn  = module.data.archive_bucket_arn
+    audit_bucket_arn    = module.data.audit_bucket_arn
+    archive_bucket_name = module.data.archive_bucket_name
+    audit_bucket_name   = module.data.audit_bucket_name
+    backup_vault_arn    = module.data.backup_vault_arn
+    backup_plan_id      = module.data.backup_plan_id
+    kms_key_arns        = module.security.kms_key_arns
+    dynamodb_tables     = module.data.dynamodb_table_names
+    eks_cluster_name    = local.dr_cluster_name
+    eks_node_groups     = local.dr_node_groups
+    host_ids            = local.host_ids
+    alert_topic_arn     = module.events.alert_topic_arn
+    sync_function_name  = try(module.serverless[0].function_names["sync_cluster_sizes"], null)
+    sync_function_arn   = try(module.serverless[0].function_arns["sync_cluster_sizes"], null)
+  }
+}
+
+# Narrow outputs for wiring a disaster-recovery pair: each depends on what it names only, so the
+# primary, the standby and the failover path can reference one another without a cycle (an
+# object output such as platform or compute depends on everything in it).
+
+output "name" {
+  description = "The stack's name prefix (lowlat-<env>, with -dr in a standby)."
+  value       = local.name
+}
+
+output "rds_instance_arn" {
+  description = "ARN of the trades database (a standby's read replica names its source by it)."
+  value       = module.data.rds_instance_arn
+}
+
+output "replica_targets" {
+  description = "Where a primary's copies land in this (standby) stack: the archive and audit bucket ARNs, the backup vault ARN and the data-class KMS key ARNs."
+  value = {
+    archive_bucket_arn = module.data.archive_bucket_arn
+    audit_bucket_arn   = module.data.audit_bucket_arn
+    backup_vault_arn   = module.data.backup_vault_arn
+    kms_key_arns       = module.security.kms_key_arns
+  }
+}
+
+output "alb" {
+  description = "The load balancer's DNS name and canonical hosted zone ID (alias target of a failover record); nulls without ecs_service."
+  value = {
+    dns_name = one(module.ecs_service[*].alb_dns_name)
+    zone_id  = one(module.ecs_service[*].alb_zone_id)
+  }
+}
+
+output "eks" {
+  description = "The EKS cluster's name and its node group names by key (null and {} without eks_cluster)."
+  value = {
+    cluster_name     = local.dr_cluster_name
+    node_group_names = local.dr_node_groups
+  }
+}
+
+output "sync_function" {
+  description = "The sync-cluster-sizes function's name and ARN (nulls unless failover_sync is set)."
+  value = {
+    name = try(module.serverless[0].function_names["sync_cluster_sizes"], null)
+    arn  = try(module.serverless[0].function_arns["sync_cluster_sizes"], null)
   }
 }

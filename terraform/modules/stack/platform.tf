@@ -21,7 +21,7 @@ module "security" {
   audit_bucket_name = module.data.audit_bucket_name
   associate_alb     = var.enable_ecs_service
   alb_arn           = one(module.ecs_service[*].alb_arn)
-  enable_cloudtrail = !var.emulator_gaps.cloudtrail
+  enable_cloudtrail = !var.emulator_gaps.cloudtrail && !local.standby
 
   persona_principal_arns  = var.persona_principal_arns
   market_data_stream_arns = [module.events.stream_arn]
@@ -70,6 +70,14 @@ module "data" {
   multi_az           = var.multi_az
   object_lock        = var.object_lock
   backup_vault_lock  = var.backup_vault_lock
+
+  # Conditionals, not try(): try() answers unknown for a value holding unknowns (the other
+  # region's ARNs at plan time), and the data module counts on these.
+  rds_replicate_source_arn = local.standby ? var.standby_of.rds_source_arn : null
+  dynamodb_tables_from     = local.standby ? var.standby_of.name : null
+  replication              = var.replication == null ? {} : var.replication.buckets
+  dynamodb_replica_regions = var.replication == null || var.emulator_gaps.dynamodb_replicas ? {} : var.replication.dynamodb_replica_regions
+  backup_copy_vault_arn    = var.replication == null ? null : var.replication.backup_copy_vault_arn
 
   create_backup_selection       = !var.emulator_gaps.backup_selection
   create_efs_file_system_policy = !var.emulator_gaps.efs_file_system_policy

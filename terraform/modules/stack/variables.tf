@@ -262,6 +262,7 @@ variable "emulator_gaps" {
     api_client_certificate     = optional(bool, false)
     codecommit_repository      = optional(bool, false)
     codebuild_projects         = optional(bool, false)
+    dynamodb_replicas          = optional(bool, false)
   })
   description = "What an AWS emulator lacks, by name: true leaves the thing out (backup_vault_force_destroy: true never force-destroys the vault). Leave it {} against AWS; only tests/terraform/test_emulator_apply.py sets it (see terraform/README.md, Emulator gaps)."
   default     = {}
@@ -389,4 +390,82 @@ variable "state_lock_table_name" {
   type        = string
   description = "DynamoDB lock table of the state; null = S3 native locking (checked by cicd)."
   default     = null
+}
+
+################################################################################
+# Disaster recovery (terraform/environments/prod-with-dr composes a primary and a standby stack)
+################################################################################
+
+variable "standby_of" {
+  type = object({
+    name           = string
+    rds_source_arn = string
+  })
+  description = "null: a primary stack. Set: this stack is the pilot-light standby of the primary named `name` (its stack's name, e.g. lowlat-prod): its own name gets -dr, the trades database is a cross-region read replica of rds_source_arn, the DynamoDB tables are the primary's global-table replicas, the hosts are built and stopped, and the primary's multi-region CloudTrail trail records this region (no second trail)."
+  default     = null
+
+  validation {
+    condition     = var.standby_of == null || can(regex("^lowlat-[a-z][a-z0-9]{1,15}$", var.standby_of.name))
+    error_message = "standby_of.name must be the primary stack's name, lowlat-<env> (e.g. lowlat-prod)."
+  }
+}
+
+variable "replication" {
+  type = object({
+    buckets = map(object({
+      destination_bucket_arn   = string
+      destination_kms_key_arn  = optional(string)
+      replication_time_control = optional(bool, false)
+    }))
+    dynamodb_replica_regions = map(string)
+    backup_copy_vault_arn    = string
+  })
+  description = "Primary stack of a disaster-recovery pair: what is copied to the standby region. buckets: S3 cross-region replication by bucket key (archive, audit, access_logs) into the standby's buckets, under its keys; dynamodb_replica_regions: region => that region's KMS key, making the three tables global; backup_copy_vault_arn: the standby's vault every recovery point is copied to. null: nothing leaves the region."
+  default     = null
+
+  validation {
+    condition     = var.replication == null || var.standby_of == null
+    error_message = "replication belongs to the primary stack; a standby (standby_of set) receives copies and sends none."
+  }
+}
+
+variable "failover_sync" {
+  type = object({
+    primary_region       = string
+    primary_cluster_name = string
+    primary_node_groups = map(object({
+      name           = string
+      instance_types = list(string)
+      min_size       = number
+      desired_size   = number
+      max_size       = number
+    }))
+    health_alarm_name   = string
+    health_alarm_region = string
+    auto_failback       = optional(bool, false)
+    zip_path            = optional(string)
+  })
+  description = "Standby stack only: run the sync-cluster-sizes function (lambda/sync_cluster_sizes) next to the order status function. On failover it gives this region's EKS node groups the primary's instance types and sizes (read live; primary_node_groups is what it uses when the primary cannot be read) and starts the stopped hosts; on failback it returns both to pilot light, refusing while the health alarm (in health_alarm_region) is not OK. primary_node_groups keys match eks_node_groups keys. null: no function."
+  default     = null
+
+  validation {
+    condition     = var.failover_sync == null || alltrue([for g in values(try(var.failover_sync.primary_node_groups, {})) : g.min_size <= g.desired_size && g.desired_size <= g.max_size && length(g.instance_types) > 0])
+    error_message = "failover_sync.primary_node_groups: each group needs instance types and min_size <= desired_size <= max_size."
+  }
+
+  validation {
+    condition     = var.failover_sync == null || (var.standby_of != null && var.enable_serverless && var.enable_eks_cluster)
+    error_message = "failover_sync belongs to a standby stack (standby_of set) with enable_serverless and enable_eks_cluster on: it runs as a function there and resizes that cluster."
+  }
+
+  validation {
+    condition     = var.failover_sync == null || alltrue([for k in keys(try(var.failover_sync.primary_node_groups, {})) : contains(keys(var.eks_node_groups), k)])
+    error_message = "failover_sync.primary_node_groups keys must be keys of eks_node_groups: each primary group is matched by the standby group of the same key."
+  }
+}
+
+variable "ingress_prefix_lists" {
+  type        = map(string)
+  description = "Managed prefix lists that may also reach the load balancer on 443 (ecs_service input of the same name), e.g. the Route 53 health checkers' list so the failover health check can probe the primary."
+  default     = {}
 }

@@ -297,3 +297,16 @@ resource "aws_instance" "this" {
     }
   }
 }
+
+# Pilot light: stopped once after creation. ignore_changes, because the failover function starts
+# them and a later plan must not stop a standby region that is carrying the load.
+resource "aws_ec2_instance_state" "initial" {
+  count = var.initial_state == "stopped" ? var.instance_count : 0
+
+  instance_id = aws_instance.this[count.index].id
+  state       = "stopped"
+
+  lifecycle {
+    ignore_changes = [state]
+  }
+}

@@ -3,6 +3,11 @@ output "instance_ids" {
   value       = aws_instance.this[*].id
 }
 
+output "instance_arns" {
+  description = "ARNs of the hosts, in index order (for policies that start or stop them)."
+  value       = aws_instance.this[*].arn
+}
+
 output "private_ips" {
   description = "Private IPv4 addresses of the hosts, in index order."
   value       = aws_instance.this[*].private_ip

@@ -216,6 +216,17 @@ variable "termination_protection" {
   default     = true
 }
 
+variable "initial_state" {
+  type        = string
+  description = "running, or stopped for a pilot-light standby region: the hosts are created (tuned AMI, placement, volumes) and then stopped, ready to start. Afterwards their state belongs to the operators and the failover function; Terraform does not start or stop them again."
+  default     = "running"
+
+  validation {
+    condition     = contains(["running", "stopped"], var.initial_state)
+    error_message = "initial_state must be running or stopped (pilot light)."
+  }
+}
+
 variable "tags" {
   type        = map(string)
   description = "Extra tags. The lowlat:* tags and Name are set by the module and win over these."

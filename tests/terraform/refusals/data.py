@@ -3,6 +3,26 @@
 from tests.terraform.refusals import PRECONDITION, VARIABLE
 
 MESSAGES = {
+    "replica_key_of_another_region_is_refused": (
+        VARIABLE,
+        "dynamodb_replica_regions must map a region name (e.g. eu-west-1) to a KMS key ARN of that same region: a replica is encrypted with a key of its own region.",
+    ),
+    "replica_source_given_by_identifier_is_refused": (
+        VARIABLE,
+        "rds_replicate_source_arn must be the ARN of the primary's DB instance (arn:aws:rds:REGION:ACCOUNT:db:IDENTIFIER); a cross-region replica is named by ARN, not by identifier.",
+    ),
+    "standby_that_makes_replicas_is_refused": (
+        VARIABLE,
+        "A standby region (dynamodb_tables_from set) receives replicas and makes none: leave dynamodb_replica_regions {} there.",
+    ),
+    "tables_from_given_by_table_arn_is_refused": (
+        VARIABLE,
+        "dynamodb_tables_from must be the primary's name prefix, e.g. lowlat-prod.",
+    ),
+    "copy_vault_given_by_name_is_refused": (
+        VARIABLE,
+        "backup_copy_vault_arn must be a backup vault ARN (arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME).",
+    ),
     "name_with_upper_case_is_refused": (
         VARIABLE,
         "name must be 3-32 characters of lower-case letters, digits and dashes, starting with a letter.",

@@ -191,4 +191,8 @@ MESSAGES = {
         VARIABLE,
         "Every service's task_role_policy_json must be null or an IAM policy document in JSON with a Statement.",
     ),
+    "ingress_prefix_list_given_by_name_is_refused": (
+        VARIABLE,
+        "ingress_prefix_lists must map short lower-case names (e.g. route53_health_checks) to prefix list IDs like pl-0123456789abcdef0.",
+    ),
 }

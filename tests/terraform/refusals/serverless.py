@@ -3,6 +3,10 @@
 from tests.terraform.refusals import VARIABLE
 
 MESSAGES = {
+    "statement_with_a_bare_wildcard_action_is_refused": (
+        VARIABLE,
+        "functions: each statement needs an alphanumeric sid, at least one resource and actions of the form service:Action (a trailing * is allowed, a bare * is not).",
+    ),
     "name_with_upper_case_is_refused": (
         VARIABLE,
         "name must be 3-32 characters of lower-case letters, digits and dashes, starting with a letter.",
@@ -126,6 +130,10 @@ MESSAGES = {
     "prefix_list_key_with_upper_case_is_refused": (
         VARIABLE,
         "egress_prefix_lists must map short lower-case names (e.g. dynamodb, s3) to prefix list IDs like pl-0123456789abcdef0.",
+    ),
+    "https_egress_cidr_without_a_prefix_length_is_refused": (
+        VARIABLE,
+        "egress_https_cidrs must be IPv4 CIDRs.",
     ),
     "lambda_key_alias_is_refused": (
         VARIABLE,

@@ -67,4 +67,24 @@ MESSAGES = {
         VARIABLE,
         "order_status_zip_path must be null (the package tools/build_lambdas.py builds) or the path of a .zip file.",
     ),
+    "standby_of_named_by_its_env_alone_is_refused": (
+        VARIABLE,
+        "standby_of.name must be the primary stack's name, lowlat-<env> (e.g. lowlat-prod).",
+    ),
+    "replication_from_a_standby_is_refused": (
+        VARIABLE,
+        "replication belongs to the primary stack; a standby (standby_of set) receives copies and sends none.",
+    ),
+    "failover_sync_group_with_desired_below_min_is_refused": (
+        VARIABLE,
+        "failover_sync.primary_node_groups: each group needs instance types and min_size <= desired_size <= max_size.",
+    ),
+    "failover_sync_on_a_primary_is_refused": (
+        VARIABLE,
+        "failover_sync belongs to a standby stack (standby_of set) with enable_serverless and enable_eks_cluster on: it runs as a function there and resizes that cluster.",
+    ),
+    "failover_sync_group_missing_from_eks_node_groups_is_refused": (
+        VARIABLE,
+        "failover_sync.primary_node_groups keys must be keys of eks_node_groups: each primary group is matched by the standby group of the same key.",
+    ),
 }

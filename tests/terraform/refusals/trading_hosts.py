@@ -15,6 +15,10 @@ MESSAGES = {
         PRECONDITION,
         "AMI ami-0123456789abcdef0 is arm64; c5n instances are x86_64.",
     ),
+    "unknown_initial_state_is_refused": (
+        VARIABLE,
+        "initial_state must be running or stopped (pilot light).",
+    ),
     "name_with_upper_case_is_refused": (
         VARIABLE,
         "name must be 3-32 characters of lower-case letters, digits and dashes, starting with a letter.",

@@ -107,9 +107,9 @@ run "selections_cover_rds_tables_efs_and_tagged_volumes" {
     condition = (
       toset(aws_backup_selection.stores[0].resources) == toset([
         aws_db_instance.trades.arn,
-        aws_dynamodb_table.orders.arn,
-        aws_dynamodb_table.order_books.arn,
-        aws_dynamodb_table.market_data.arn,
+        aws_dynamodb_table.orders[0].arn,
+        aws_dynamodb_table.order_books[0].arn,
+        aws_dynamodb_table.market_data[0].arn,
         aws_efs_file_system.monitoring.arn,
       ]) &&
       aws_backup_selection.stores[0].plan_id == aws_backup_plan.this.id &&

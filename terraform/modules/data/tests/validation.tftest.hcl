@@ -68,7 +68,7 @@ run "lower_edges_are_accepted" {
     error_message = "A vault lock of exactly one day with one-day rules is accepted (min = max)."
   }
   assert {
-    condition     = aws_efs_access_point.prometheus.posix_user[0].uid == 1 && aws_dynamodb_table.order_books.read_capacity == 1
+    condition     = aws_efs_access_point.prometheus.posix_user[0].uid == 1 && aws_dynamodb_table.order_books[0].read_capacity == 1
     error_message = "uid 1 and one capacity unit are accepted."
   }
 }

@@ -131,3 +131,29 @@ run "the_whole_internet_needs_public_ingress" {
     error_message = "With public_ingress = true, 0.0.0.0/0 reaches 443 and 80 (the redirect)."
   }
 }
+
+run "health_checkers_reach_https_through_their_prefix_list" {
+  command = plan
+
+  variables {
+    ingress_prefix_lists = { route53_health_checks = "pl-0123456789abcdef0" }
+  }
+
+  assert {
+    condition = (
+      aws_vpc_security_group_ingress_rule.alb_from_prefix_list["route53_health_checks"].prefix_list_id == "pl-0123456789abcdef0" &&
+      aws_vpc_security_group_ingress_rule.alb_from_prefix_list["route53_health_checks"].from_port == 443 &&
+      aws_vpc_security_group_ingress_rule.alb_from_prefix_list["route53_health_checks"].to_port == 443
+    )
+    error_message = "A listed prefix list reaches the load balancer on 443 only."
+  }
+}
+
+run "no_prefix_list_ingress_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_vpc_security_group_ingress_rule.alb_from_prefix_list) == 0
+    error_message = "Without ingress_prefix_lists only ingress_cidrs reach the load balancer."
+  }
+}

@@ -885,3 +885,13 @@ run "task_role_policy_that_is_not_json_is_refused" {
 
   expect_failures = [var.services]
 }
+
+run "ingress_prefix_list_given_by_name_is_refused" {
+  command = plan
+
+  variables {
+    ingress_prefix_lists = { route53_health_checks = "com.amazonaws.eu-west-2.route53-healthchecks" }
+  }
+
+  expect_failures = [var.ingress_prefix_lists]
+}

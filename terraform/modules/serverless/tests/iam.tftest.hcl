@@ -172,3 +172,66 @@ run "tables_without_keys_get_no_key_statement" {
     error_message = "No table key, no kms:Decrypt via DynamoDB (tables with AWS-owned keys need none)."
   }
 }
+
+run "extra_statements_are_added_as_given" {
+  command = apply
+
+  variables {
+    functions = {
+      order_status = {
+        zip_path = "tests/fixtures/fixture.zip"
+        handler  = "handler.handler"
+        statements = [
+          { sid = "DescribeNodeGroups", actions = ["eks:DescribeNodegroup"], resources = ["arn:aws:eks:eu-west-2:123456789012:nodegroup/lowlat-prod/*"] },
+          { sid = "StartHosts", actions = ["ec2:StartInstances"], resources = ["arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0"], condition = { StringEquals = { "aws:ResourceTag/lowlat:env" = ["prod"] } } },
+        ]
+      }
+    }
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.function["order_status"].policy).Statement : s if contains(["DescribeNodeGroups", "StartHosts"], s.Sid)] == [
+      { Sid = "DescribeNodeGroups", Effect = "Allow", Action = ["eks:DescribeNodegroup"], Resource = ["arn:aws:eks:eu-west-2:123456789012:nodegroup/lowlat-prod/*"] },
+      { Sid = "StartHosts", Effect = "Allow", Action = ["ec2:StartInstances"], Resource = ["arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0"], Condition = { StringEquals = { "aws:ResourceTag/lowlat:env" = ["prod"] } } },
+    ]
+    error_message = "A function's statements join its role's policy as Allow statements, conditions included."
+  }
+}
+
+run "statement_with_a_bare_wildcard_action_is_refused" {
+  command = plan
+
+  variables {
+    functions = {
+      order_status = {
+        zip_path   = "tests/fixtures/fixture.zip"
+        handler    = "handler.handler"
+        statements = [{ sid = "Everything", actions = ["*"], resources = ["*"] }]
+      }
+    }
+  }
+
+  expect_failures = [var.functions]
+}
+
+run "https_egress_to_named_ranges" {
+  command = plan
+
+  variables {
+    egress_https_cidrs = ["0.0.0.0/0"]
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_egress_rule.https_to_cidr["0.0.0.0/0"].from_port == 443 && aws_vpc_security_group_egress_rule.https_to_cidr["0.0.0.0/0"].to_port == 443 && aws_vpc_security_group_egress_rule.https_to_cidr["0.0.0.0/0"].ip_protocol == "tcp"
+    error_message = "egress_https_cidrs opens HTTPS only, to the ranges named."
+  }
+}
+
+run "no_egress_beyond_the_vpc_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_vpc_security_group_egress_rule.https_to_cidr) == 0
+    error_message = "Without egress_https_cidrs the functions reach the VPC and its gateway endpoints only."
+  }
+}

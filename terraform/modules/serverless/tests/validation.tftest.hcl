@@ -479,6 +479,16 @@ run "prefix_list_key_with_upper_case_is_refused" {
   expect_failures = [var.egress_prefix_lists]
 }
 
+run "https_egress_cidr_without_a_prefix_length_is_refused" {
+  command = plan
+
+  variables {
+    egress_https_cidrs = ["203.0.113.10"]
+  }
+
+  expect_failures = [var.egress_https_cidrs]
+}
+
 run "lambda_key_alias_is_refused" {
   command = plan
 

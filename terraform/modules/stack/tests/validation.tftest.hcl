@@ -218,6 +218,93 @@ run "order_status_package_that_is_not_a_zip_is_refused" {
   expect_failures = [var.order_status_zip_path]
 }
 
+run "standby_of_named_by_its_env_alone_is_refused" {
+  command = plan
+
+  variables {
+    standby_of = { name = "dev", rds_source_arn = "arn:aws:rds:eu-west-2:123456789012:db:lowlat-dev-trades" }
+  }
+
+  expect_failures = [var.standby_of]
+}
+
+# No DynamoDB replica regions, so only this check (not the data module's standby check) fails.
+run "replication_from_a_standby_is_refused" {
+  command = plan
+
+  variables {
+    standby_of = { name = "lowlat-dev", rds_source_arn = "arn:aws:rds:eu-west-2:123456789012:db:lowlat-dev-trades" }
+    replication = {
+      buckets = {
+        archive = { destination_bucket_arn = "arn:aws:s3:::lowlat-dev-dr-tick-archive", destination_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/77777777-7777-7777-7777-777777777777" }
+      }
+      dynamodb_replica_regions = {}
+      backup_copy_vault_arn    = "arn:aws:backup:eu-west-1:123456789012:backup-vault:lowlat-dev-dr-data"
+    }
+  }
+
+  expect_failures = [var.replication]
+}
+
+run "failover_sync_group_with_desired_below_min_is_refused" {
+  command = plan
+
+  variables {
+    standby_of = { name = "lowlat-dev", rds_source_arn = "arn:aws:rds:eu-west-2:123456789012:db:lowlat-dev-trades" }
+    failover_sync = {
+      primary_region       = "eu-west-2"
+      primary_cluster_name = "lowlat-dev"
+      primary_node_groups = {
+        general = { name = "lowlat-dev-general", instance_types = ["m5.xlarge"], min_size = 3, desired_size = 2, max_size = 10 }
+      }
+      health_alarm_name   = "lowlat-dev-primary-health"
+      health_alarm_region = "us-east-1"
+      zip_path            = "../serverless/tests/fixtures/fixture.zip"
+    }
+  }
+
+  expect_failures = [var.failover_sync]
+}
+
+run "failover_sync_on_a_primary_is_refused" {
+  command = plan
+
+  variables {
+    failover_sync = {
+      primary_region       = "eu-west-2"
+      primary_cluster_name = "lowlat-dev"
+      primary_node_groups = {
+        general = { name = "lowlat-dev-general", instance_types = ["m5.xlarge"], min_size = 2, desired_size = 3, max_size = 10 }
+      }
+      health_alarm_name   = "lowlat-dev-primary-health"
+      health_alarm_region = "us-east-1"
+      zip_path            = "../serverless/tests/fixtures/fixture.zip"
+    }
+  }
+
+  expect_failures = [var.failover_sync]
+}
+
+run "failover_sync_group_missing_from_eks_node_groups_is_refused" {
+  command = plan
+
+  variables {
+    standby_of = { name = "lowlat-dev", rds_source_arn = "arn:aws:rds:eu-west-2:123456789012:db:lowlat-dev-trades" }
+    failover_sync = {
+      primary_region       = "eu-west-2"
+      primary_cluster_name = "lowlat-dev"
+      primary_node_groups = {
+        compute = { name = "lowlat-dev-compute", instance_types = ["c5.2xlarge"], min_size = 2, desired_size = 3, max_size = 10 }
+      }
+      health_alarm_name   = "lowlat-dev-primary-health"
+      health_alarm_region = "us-east-1"
+      zip_path            = "../serverless/tests/fixtures/fixture.zip"
+    }
+  }
+
+  expect_failures = [var.failover_sync]
+}
+
 ################################################################################
 # Accepted edges
 ################################################################################

@@ -610,3 +610,39 @@ run "engines_may_publish_metrics_and_monitoring_alerts" {
     error_message = "metrics_namespace or alert_topic must add the platform-access policy to the host role"
   }
 }
+
+run "hosts_run_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_ec2_instance_state.initial) == 0
+    error_message = "Hosts are left running unless initial_state says stopped."
+  }
+}
+
+run "pilot_light_hosts_are_created_then_stopped" {
+  command = plan
+
+  variables {
+    initial_state = "stopped"
+  }
+
+  assert {
+    condition     = length(aws_instance.this) == var.instance_count && length(aws_ec2_instance_state.initial) == var.instance_count
+    error_message = "A pilot-light region has every host built, each with a stopped state."
+  }
+  assert {
+    condition     = alltrue([for s in aws_ec2_instance_state.initial : s.state == "stopped"])
+    error_message = "The pilot-light hosts are stopped after creation."
+  }
+}
+
+run "unknown_initial_state_is_refused" {
+  command = plan
+
+  variables {
+    initial_state = "hibernated"
+  }
+
+  expect_failures = [var.initial_state]
+}

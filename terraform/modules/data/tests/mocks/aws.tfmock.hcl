@@ -35,3 +35,9 @@ mock_resource "aws_efs_access_point" {
     arn = "arn:aws:elasticfilesystem:eu-west-2:123456789012:access-point/fsap-0123456789abcdef0"
   }
 }
+
+mock_data "aws_region" {
+  defaults = {
+    name = "eu-west-2"
+  }
+}
