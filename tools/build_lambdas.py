@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import os
 import sys
 import zipfile
 from collections.abc import Iterator
@@ -90,7 +91,8 @@ def build(source_dir: Path = SOURCE_DIR, build_dir: Path = BUILD_DIR) -> list[tu
         target = build_dir / f"{function_dir.name}.zip"
         if not target.is_file() or target.read_bytes() != data:
             target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_suffix(".zip.partial")
+            # Per process: two test stages may build at once; each replaces the package atomically.
+            partial = target.with_suffix(f".zip.{os.getpid()}.partial")
             partial.write_bytes(data)
             partial.replace(target)
         built.append((target, sha256(data)))

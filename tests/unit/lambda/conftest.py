@@ -63,3 +63,8 @@ def orders_table(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[obj
         )
         monkeypatch.setenv("ORDERS_TABLE", ORDERS_TABLE)
         yield table
+
+
+@pytest.fixture
+def sync_cluster_sizes(aws_env: None) -> ModuleType:
+    return load_function("sync_cluster_sizes")
