@@ -111,7 +111,10 @@ unit() { pytest -q tests/unit "${PYTEST_ARGS[@]}"; }
 integration() { pytest -q tests/integration "${PYTEST_ARGS[@]}"; }
 # fmt, validate, every module's `terraform test`, the source checks and checkov, and plan, apply
 # and destroy of every environment against moto on 127.0.0.1 (tools/tf.sh).
-terraform_tests() { pytest -q tests/terraform "${PYTEST_ARGS[@]}"; }
+terraform_tests() { pytest -q tests/terraform --ignore=tests/terraform/test_emulator_dr.py "${PYTEST_ARGS[@]}"; }
+# prod-with-dr (two regions and the DR drill) on its own moto server: a stage of its own, so it runs
+# next to the other Terraform tests instead of after them.
+terraform_dr() { pytest -q tests/terraform/test_emulator_dr.py "${PYTEST_ARGS[@]}"; }
 engine() { pytest -q engine/tests "${PYTEST_ARGS[@]}"; }
 # The lab smoke test brings the whole lab up (tools/lab.sh up), checks it and tears it down.
 lab_smoke() { pytest -q -s tests/lab "${PYTEST_ARGS[@]}"; }
@@ -142,7 +145,10 @@ case "$what" in
     stage base-image tools/images/build-base-image.sh
     stage integration integration
     ;;
-  terraform) stage terraform terraform_tests ;;
+  terraform)
+    stage terraform terraform_tests
+    stage terraform-dr terraform_dr
+    ;;
   engine) stage engine engine ;;
   molecule) molecule_all ;;
   molecule-kernel) stage molecule:kernel molecule test -s kernel ;;
@@ -151,6 +157,7 @@ case "$what" in
     # The whole suite on a set-up machine: a test that would skip (image or tool missing) fails.
     export LOWLAT_STRICT_SKIPS=1
     stage_bg terraform terraform_tests
+    stage_bg terraform-dr terraform_dr
     stage lint lint
     stage ansible-doc ansible_doc
     stage unit unit
@@ -165,6 +172,7 @@ case "$what" in
     if has_tests tests/integration; then stage integration integration; fi
     if has_tests engine/tests; then stage engine engine; fi
     stage_wait terraform
+    stage_wait terraform-dr
     molecule_all
     stage lab lab_smoke
     ;;

@@ -23,6 +23,12 @@ MODULE_DIRS = sorted(p for p in (TF_ROOT / "modules").iterdir() if p.is_dir())
 ENV_DIRS = sorted(p for p in (TF_ROOT / "environments").iterdir() if p.is_dir())
 
 _TIMINGS: list[tuple[str, str, float]] = []
+_REPORTS: list[tuple[str, str]] = []
+
+
+def record_report(title: str, text: str) -> None:
+    """A report a test produced (the DR drill's), printed at the end of the session."""
+    _REPORTS.append((title, text))
 
 
 @dataclass
@@ -101,6 +107,9 @@ def tf(terraform_binary: str) -> Terraform:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for title, text in _REPORTS:
+        terminalreporter.section(title)
+        terminalreporter.write_line(text.rstrip())
     if not _TIMINGS:
         return
     terminalreporter.section("terraform timings (wall seconds)")

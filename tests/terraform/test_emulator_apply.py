@@ -42,12 +42,9 @@ covered by the modules' mock-provider tests (terraform/modules/*/tests) instead:
 from __future__ import annotations
 
 import json
-import os
-import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,28 +52,22 @@ import pytest
 import yaml
 
 from tests.terraform.conftest import ENV_DIRS, REPO, TF_ROOT, Terraform
+from tests.terraform.emulator import (
+    ACCOUNT,
+    APPLY_TIMEOUT,
+    CHECKOV,
+    EMULATOR_SETTINGS,
+    REGION,
+    Deployment,
+    checkov_plan_failures,
+    destroy,
+    emulator_vars,
+    import_certificate,
+    register_ami,
+    tgw_attachments,
+)
 from tools.lowlat_testbed.moto_server import MotoServer, safe_aws_env
 
-REGION = "eu-west-2"
-ACCOUNT = "123456789012"  # moto's account
-CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
-ATTACHMENT = "module.stack.module.connectivity.aws_ec2_transit_gateway_vpc_attachment.this"
-APPLY_TIMEOUT = 1200
-# The environments' emulator_gaps: what this moto lacks, each left out here and covered by its
-# module's mock-provider tests (see the module docstring and terraform/README.md).
-EMULATOR_GAPS = (
-    "cloudtrail",  # CreateTrail answers the provider with 404
-    "dlq_redrive_allow_policy",  # RedriveAllowPolicy is never returned
-    "backup_selection",  # no AWS Backup selection API
-    "efs_file_system_policy",  # no DeleteFileSystemPolicy
-    "backup_vault_force_destroy",  # no ListRecoveryPointsByBackupVault
-    "ecs_autoscaling",  # no ListTagsForResource for Application Auto Scaling
-    "eks_addons",  # no EKS add-on API (CreateAddon: 404)
-    "api_resource_policy",  # the REST API policy is returned unescaped, the provider cannot read it
-    "api_client_certificate",  # no GenerateClientCertificate
-    "codecommit_repository",  # CreateRepository's dates undecodable, no CreateApprovalRuleTemplate
-    "codebuild_projects",  # CreateProject requires a source location a CODEPIPELINE source lacks
-)
 # checkov's plan scan sees no inline skip comments; each skip here carries its reason.
 PLAN_SKIPS = {
     "CKV2_AWS_5": "security group ids are unknown in a plan, so checkov cannot link them to the hosts; "
@@ -124,6 +115,9 @@ PLAN_SKIPS = {
 }
 
 
+# The environments of one stack; prod-with-dr (two regions) is tested by test_emulator_dr.py.
+SINGLE_REGION_ENVS = ("dev", "prod")
+
 # What an environment leaves off on purpose, by environment (the source scan sees the same
 # through the skip comments in terraform/modules/data/rds.tf).
 ENV_PLAN_SKIPS = {
@@ -135,130 +129,22 @@ ENV_PLAN_SKIPS = {
 }
 
 
-@dataclass
-class Deployment:
-    env: str
-    env_dir: Path
-    tf: Terraform
-    server: MotoServer
-    var_file: Path
-    plan_json: dict[str, Any]
-    outputs: dict[str, Any]
-    host_groups: dict[str, dict[str, Any]]
-    workdir: Path
-    destroyed: bool = False
-    key_ids: tuple[str, ...] = ()  # the KMS keys in the state before destroy
-
-    def client(self, service: str) -> Any:
-        import boto3
-
-        return boto3.client(
-            service,
-            region_name=REGION,
-            endpoint_url=self.server.url,
-            aws_access_key_id="lowlat-emulator",
-            aws_secret_access_key="lowlat-emulator",
-        )
-
-    @property
-    def stack(self) -> dict[str, Any]:
-        return self.outputs["stack"]["value"]
-
-    def instances(self) -> list[dict[str, Any]]:
-        pages = (
-            self.client("ec2")
-            .get_paginator("describe_instances")
-            .paginate(Filters=[{"Name": "instance-state-name", "Values": ["pending", "running"]}])
-        )
-        return [i for page in pages for r in page["Reservations"] for i in r["Instances"]]
-
-
-def _hcl_value(value: Any) -> str:
-    return json.dumps(value)  # JSON literals are valid HCL values
-
-
-def _emulator_vars(env_dir: Path, ami_id: str, certificate_arn: str) -> tuple[str, dict[str, dict[str, Any]]]:
-    """The example's values, plus what the emulator needs (see the module docstring)."""
-    example = (env_dir / "terraform.tfvars.example").read_text()
-    example = re.sub(r"(?m)^direct_connect_gateway_id\s*=.*$", "", example)
-    groups_src = re.search(r"(?ms)^host_groups = \{\n(.*?)^\}", example)
-    assert groups_src, f"{env_dir.name}: terraform.tfvars.example sets no host_groups"
-    host_groups: dict[str, dict[str, Any]] = {}
-    for role, itype, count in re.findall(
-        r'(\w+)\s*=\s*\{\s*instance_type\s*=\s*"([^"]+)",\s*instances\s*=\s*(\d+)', groups_src.group(1)
-    ):
-        host_groups[role] = {
-            "instance_type": itype,
-            "instances": int(count),
-            "placement_group_name": f"lowlat-{env_dir.name}-{role}",
-        }
-    example = example.replace(groups_src.group(0), "")
-    extra = {
-        "aws_account_id": ACCOUNT,
-        "region": REGION,
-        "ami_id": ami_id,
-        "verify_ami": False,
-        "detailed_monitoring": False,
-        "kms_key_admin_arns": [],
-        "host_groups": host_groups,
-        "certificate_arn": certificate_arn,
-        "emulator_gaps": {gap: True for gap in EMULATOR_GAPS},
-    }
-    for key in extra:
-        example = re.sub(rf"(?m)^{key}\s*=.*$", "", example)
-    body = example + "\n" + "\n".join(f"{key} = {_hcl_value(value)}" for key, value in extra.items()) + "\n"
-    return body, host_groups
-
-
-def _import_certificate(server: MotoServer, directory: Path) -> str:
-    """A self-signed certificate imported into the emulator's ACM, for the HTTPS listener."""
-    import boto3
-
-    key, cert = directory / "alb.key", directory / "alb.crt"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-         "-days", "2", "-subj", "/CN=lowlat.example.com"],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    acm = boto3.client(
-        "acm", region_name=REGION, endpoint_url=server.url, aws_access_key_id="x", aws_secret_access_key="x"
-    )
-    return acm.import_certificate(Certificate=cert.read_bytes(), PrivateKey=key.read_bytes())[
-        "CertificateArn"
-    ]
-
-
-def _register_ami(server: MotoServer) -> str:
-    import boto3
-
-    ec2 = boto3.client(
-        "ec2", region_name=REGION, endpoint_url=server.url, aws_access_key_id="x", aws_secret_access_key="x"
-    )
-    image = ec2.register_image(
-        Name="lowlat-test-bookworm",
-        Architecture="x86_64",
-        RootDeviceName="/dev/xvda",
-        VirtualizationType="hvm",
-        EnaSupport=True,
-        BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8}}],
-    )
-    return image["ImageId"]
-
-
-@pytest.fixture(scope="module", params=[p.name for p in ENV_DIRS])
+@pytest.fixture(scope="module", params=[p.name for p in ENV_DIRS if p.name in SINGLE_REGION_ENVS])
 def deployment(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deployment]:
     env = request.param
     env_dir = TF_ROOT / "environments" / env
     tmp = tmp_path_factory.mktemp(f"tf-{env}")
-    server = MotoServer(log_path=tmp / "moto.log", settings={"MOTO_IAM_LOAD_MANAGED_POLICIES": "true"})
+    server = MotoServer(log_path=tmp / "moto.log", settings=EMULATOR_SETTINGS)
     server.start()
     workdir = tmp / "work"
     tf = Terraform(endpoint=server.url, workdir=workdir)
     deploy: Deployment | None = None
     try:
-        body, host_groups = _emulator_vars(env_dir, _register_ami(server), _import_certificate(server, tmp))
+        body, host_groups, _ = emulator_vars(
+            env_dir, {"ami_id": register_ami(server), "certificate_arn": import_certificate(server, tmp)}
+        )
         var_file = tmp / "emulator.tfvars"
         var_file.write_text(body)
         var = f"-var-file={var_file}"
@@ -295,105 +181,9 @@ def deployment(
     finally:
         try:
             if deploy is not None and not deploy.destroyed:
-                _destroy(deploy)
+                destroy(deploy)
         finally:
             server.stop()
-
-
-def _lift_store_protection(deploy: Deployment) -> None:
-    """What an operator does before destroying a protected environment."""
-    rds = deploy.client("rds")
-    for db in rds.describe_db_instances()["DBInstances"]:
-        if db.get("DeletionProtection"):
-            rds.modify_db_instance(
-                DBInstanceIdentifier=db["DBInstanceIdentifier"],
-                DeletionProtection=False,
-                ApplyImmediately=True,
-            )
-    elbv2 = deploy.client("elbv2")
-    for lb in elbv2.describe_load_balancers()["LoadBalancers"]:
-        elbv2.modify_load_balancer_attributes(
-            LoadBalancerArn=lb["LoadBalancerArn"],
-            Attributes=[{"Key": "deletion_protection.enabled", "Value": "false"}],
-        )
-    dynamodb = deploy.client("dynamodb")
-    for table in dynamodb.list_tables()["TableNames"]:
-        if dynamodb.describe_table(TableName=table)["Table"].get("DeletionProtectionEnabled"):
-            dynamodb.update_table(TableName=table, DeletionProtectionEnabled=False)
-    _empty_access_log_buckets(deploy)
-
-
-def _empty_access_log_buckets(deploy: Deployment) -> None:
-    """The emulator writes S3 server access logs into the log bucket, and a protected bucket is not
-    force-destroyed: empty it (every version and delete marker). The bucket's TLS-only policy denies
-    this plain-HTTP client until Terraform's destroy has removed the policy, so in prod the first
-    destroy stops at the full bucket and the next try empties it first. A failure here is printed,
-    not raised: the destroy that follows says whether it mattered."""
-    s3 = deploy.client("s3")
-    for bucket in [b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].endswith("-access-logs")]:
-        try:
-            for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
-                objects = [
-                    {"Key": v["Key"], "VersionId": v["VersionId"]}
-                    for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
-                ]
-                if objects:
-                    s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
-        except Exception as exc:  # reported; the destroy that follows decides
-            print(f"could not empty {bucket}: {exc!r}")
-
-
-def _destroy(deploy: Deployment) -> None:
-    _lift_store_protection(deploy)
-    ec2 = deploy.client("ec2")
-    for attachment_id in _tgw_attachments(deploy, "vpc"):
-        ec2.delete_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=attachment_id)
-    left = _tgw_attachments(deploy, "vpc")
-    assert not left, f"moto still lists the TGW attachments {left}"
-    state = deploy.tf.ok("state", deploy.env_dir, "list", label="state list").output.split()
-    if ATTACHMENT in state:
-        deploy.tf.ok("state", deploy.env_dir, "rm", ATTACHMENT, label="state rm attachment")
-    shown = json.loads(deploy.tf.ok("show", deploy.env_dir, "-json", label="show -json (state)").output)
-    deploy.key_ids = tuple(_state_values(shown, "aws_kms_key", "key_id"))
-    var = f"-var-file={deploy.var_file}"
-    result = deploy.tf.run(
-        "destroy", deploy.env_dir, var, "-auto-approve", "-input=false", timeout=APPLY_TIMEOUT
-    )
-    # moto's clean-up races itself now and then (a VPC endpoint route already gone: InvalidRoute.NotFound;
-    # a network ACL association replaced while its subnet is deleted: HTTP 500). What is left is
-    # destroyed by the next try; test_destroy_leaves_nothing then checks nothing is left at all.
-    for attempt in range(2, 4):
-        if result.returncode == 0:
-            break
-        print(f"destroy try {attempt - 1} failed, trying again:\n{result.output[-1500:]}")
-        _empty_access_log_buckets(deploy)  # the emulator logs the destroy's own S3 calls too
-        result = deploy.tf.run(
-            "destroy", deploy.env_dir, var, "-auto-approve", "-input=false", label=f"destroy try {attempt}"
-        )
-    assert result.returncode == 0, f"terraform destroy failed:\n{result.output[-6000:]}"
-    deploy.destroyed = True
-
-
-def _state_values(shown: dict[str, Any], resource_type: str, attribute: str) -> list[str]:
-    """One attribute of every resource of a type in `terraform show -json` of the state."""
-    found, modules = [], [shown.get("values", {}).get("root_module", {})]
-    while modules:
-        module = modules.pop()
-        found += [r["values"][attribute] for r in module.get("resources", []) if r["type"] == resource_type]
-        modules += module.get("child_modules", [])
-    return found
-
-
-def _tgw_attachments(deploy: Deployment, resource_type: str) -> dict[str, str]:
-    """Live transit gateway attachments of one type (vpc, vpn): attachment id -> resource id.
-    moto also lists VPN attachments under DescribeTransitGatewayVpcAttachments, so the type is
-    taken from DescribeTransitGatewayAttachments."""
-    found = deploy.client("ec2").describe_transit_gateway_attachments()["TransitGatewayAttachments"]
-    return {
-        a["TransitGatewayAttachmentId"]: a["ResourceId"]
-        for a in found
-        if a["ResourceType"] == resource_type and a["State"] not in ("deleting", "deleted")
-    }
 
 
 def _planned(deploy: Deployment, resource_type: str) -> list[dict[str, Any]]:
@@ -418,36 +208,11 @@ def test_plan_asks_for_dedicated_imdsv2_hosts(deployment: Deployment) -> None:
 
 @pytest.mark.skipif(not CHECKOV.exists(), reason=f"checkov venv missing: {CHECKOV}")
 def test_checkov_passes_on_the_plan(deployment: Deployment) -> None:
-    plan = deployment.workdir / "plan.json"
-    result = subprocess.run(
-        [
-            str(CHECKOV),
-            "-f",
-            str(plan),
-            "--framework",
-            "terraform_plan",
-            "--compact",
-            "-o",
-            "json",
-            "--skip-download",
-            "--skip-check",
-            ",".join({**PLAN_SKIPS, **ENV_PLAN_SKIPS.get(deployment.env, {})}),
-        ],
-        cwd=REPO,
-        env={**os.environ, "BC_SKIP_MAPPING": "TRUE", "LOG_LEVEL": "WARNING"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    failed, summary = checkov_plan_failures(
+        deployment.workdir / "plan.json", {**PLAN_SKIPS, **ENV_PLAN_SKIPS.get(deployment.env, {})}
     )
-    assert result.returncode in (0, 1), result.stderr[-3000:]
-    report = json.loads(result.stdout)
-    report = report[0] if isinstance(report, list) else report
-    failed = [
-        f"{c['check_id']} {c['resource']}: {c['check_name']}" for c in report["results"]["failed_checks"]
-    ]
-    assert report["summary"]["failed"] == 0, "checkov on the plan:\n" + "\n".join(failed)
-    assert report["summary"]["passed"] > 200, report["summary"]
+    assert summary["failed"] == 0, "checkov on the plan:\n" + "\n".join(failed)
+    assert summary["passed"] > 200, summary
 
 
 # --- what the emulator holds after apply ----------------------------------------------------
@@ -550,7 +315,7 @@ def test_network_has_private_subnets_nat_per_az_and_endpoints(deployment: Deploy
 
 def test_vpc_is_attached_to_the_transit_gateway(deployment: Deployment) -> None:
     ec2 = deployment.client("ec2")
-    vpc_attachments = _tgw_attachments(deployment, "vpc")
+    vpc_attachments = tgw_attachments(deployment, "vpc")
     assert list(vpc_attachments.values()) == [deployment.stack["vpc_id"]]
     (attachment,) = ec2.describe_transit_gateway_attachments(
         TransitGatewayAttachmentIds=list(vpc_attachments)
@@ -558,7 +323,7 @@ def test_vpc_is_attached_to_the_transit_gateway(deployment: Deployment) -> None:
     assert attachment["TransitGatewayId"] == deployment.stack["transit_gateway_id"]
     # The VPN backup (on in the prod example) terminates on the same transit gateway.
     vpn_ids = {v["VpnConnectionId"] for v in ec2.describe_vpn_connections()["VpnConnections"]}
-    assert set(_tgw_attachments(deployment, "vpn").values()) == vpn_ids
+    assert set(tgw_attachments(deployment, "vpn").values()) == vpn_ids
     assert bool(vpn_ids) == (deployment.env == "prod")
 
 
@@ -949,7 +714,7 @@ def test_inventory_finds_the_hosts_in_the_playbooks_groups(deployment: Deploymen
 
 
 def test_destroy_leaves_nothing(deployment: Deployment) -> None:
-    _destroy(deployment)
+    destroy(deployment)
     ec2, kms, iam = deployment.client("ec2"), deployment.client("kms"), deployment.client("iam")
     assert deployment.instances() == []
     assert [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")] == []

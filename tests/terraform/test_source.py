@@ -55,8 +55,10 @@ EXPECTED_MODULES = {
     "eks_cluster",
     "serverless",
     "cicd",
+    "failover",
 }
-EXPECTED_ENVS = {"dev", "prod"}
+EXPECTED_ENVS = {"dev", "prod", "prod-with-dr"}
+SINGLE_STACK_ENVS = ("dev", "prod")
 ROLES = {"engine", "feed", "venue", "monitoring"}
 C5N_SIZES = ("large", "xlarge", "2xlarge", "4xlarge", "9xlarge", "18xlarge", "metal")
 OPEN_CIDRS = {"0.0.0.0/0", "::/0"}
@@ -218,7 +220,8 @@ def test_versions_pin_terraform_and_aws_provider(config_dir: Path):
     # mock_provider (terraform test) needs 1.7; validations that compare two variables need 1.9.
     assert settings["required_version"] == ">= 1.9"
     aws = single_block(settings, "required_providers")["aws"]
-    assert aws == {"source": "hashicorp/aws", "version": "~> 5.0"}
+    assert {k: aws[k] for k in ("source", "version")} == {"source": "hashicorp/aws", "version": "~> 5.0"}
+    assert set(aws) <= {"source", "version", "configuration_aliases"}
 
 
 @pytest.mark.parametrize("config_dir", CONFIG_DIRS, ids=_rel)
@@ -294,11 +297,31 @@ def test_vpn_pre_shared_keys_are_not_in_code():
 
 def test_environments_are_one_call_of_the_stack_module():
     """What an environment is lives in the stack module once, not in copied environment bodies."""
-    for name in EXPECTED_ENVS:
+    for name in SINGLE_STACK_ENVS:
         config = env(name)
         assert [m["source"] for m in config.modules.values()] == ["../../modules/stack"], name
         assert not config.resources, f"{name} declares resources of its own: {sorted(config.resources)}"
         assert set(config.outputs) == {"stack"}, name
+
+
+def test_prod_with_dr_composes_two_stacks_and_the_failover_path():
+    """The disaster-recovery environment is prod (the same inputs, through the same file) plus a
+    standby stack in a second region and the failover module, not a copy of either."""
+    config = env("prod-with-dr")
+    assert {k: m["source"] for k, m in config.modules.items()} == {
+        "primary": "../../modules/stack",
+        "standby": "../../modules/stack",
+        "failover": "../../modules/failover",
+    }
+    variables = ENVIRONMENTS_DIR / "prod-with-dr" / "variables.tf"
+    assert (
+        variables.is_symlink()
+        and variables.resolve() == (ENVIRONMENTS_DIR / "prod" / "variables.tf").resolve()
+    )
+    # Its only resource of its own is the account-level ECR replication to the standby region.
+    assert sorted(rtype for rtype, _ in config.resources) == ["aws_ecr_replication_configuration"]
+    assert {"stack", "standby_stack", "failover", "dr"} == set(config.outputs)
+    assert {p[0] for p in config.providers} == {"aws"} and len(config.providers) == 3
 
 
 def _tfvars_example(env_name: str) -> dict[str, Any]:
@@ -331,10 +354,13 @@ def test_prod_hosts_are_c5n_18xlarge_and_dev_hosts_are_smaller():
 @pytest.mark.parametrize("env_name", sorted(EXPECTED_ENVS))
 def test_environment_provider_and_commented_remote_state(env_name: str):
     config = env(env_name)
-    ((provider_name, provider),) = config.providers
-    assert provider_name == "aws"
-    assert provider["allowed_account_ids"] == ["${var.aws_account_id}"]
-    assert single_block(provider, "default_tags")["tags"]
+    # One provider per region: prod-with-dr has the primary, the standby (dr) and us-east-1 (global).
+    aliases = sorted(p.get("alias", "") for _, p in config.providers)
+    assert aliases == (["", "dr", "global"] if env_name == "prod-with-dr" else [""])
+    for provider_name, provider in config.providers:
+        assert provider_name == "aws"
+        assert provider["allowed_account_ids"] == ["${var.aws_account_id}"]
+        assert single_block(provider, "default_tags")["tags"]
     versions = (ENVIRONMENTS_DIR / env_name / "versions.tf").read_text()
     backend = re.search(r'^\s*#\s*backend "s3" \{\n((?:\s*#.*\n)+?)\s*#\s*\}', versions, flags=re.MULTILINE)
     assert backend, "versions.tf must show the S3 backend as a commented block"

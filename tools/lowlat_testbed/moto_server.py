@@ -172,6 +172,22 @@ class LowlatMiddleware:
         return self.app(environ, start_response)
 
 
+class SerializedApp:
+    """One request at a time. moto's backends are not thread-safe: under Terraform's parallel
+    requests a create can take effect and still answer 500 (a backend dict changed under another
+    thread), and the provider's retry then meets the resource it made ("already exists"). Used by
+    the Terraform emulator tests (LOWLAT_MOTO_SERIALIZE=1); the other tests keep moto threaded, since
+    an SQS long poll would hold everyone else up."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        with self.lock:
+            return list(self.app(environ, start_response))
+
+
 def serve(port: int) -> None:
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
@@ -183,7 +199,9 @@ def serve(port: int) -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     _patch_moto_tag_lookup()
     _patch_moto_brief_run_instances()
-    app = LowlatMiddleware(DomainDispatcherApplication(create_backend_app))
+    app: Any = LowlatMiddleware(DomainDispatcherApplication(create_backend_app))
+    if os.environ.get("LOWLAT_MOTO_SERIALIZE") == "1":
+        app = SerializedApp(app)
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

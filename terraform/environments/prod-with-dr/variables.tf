@@ -1,0 +1,1 @@
+../prod/variables.tf
