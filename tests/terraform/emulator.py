@@ -168,6 +168,44 @@ def register_ami(server: MotoServer, region: str = REGION) -> str:
     return image["ImageId"]
 
 
+def plan_and_apply(
+    tf: Terraform, env_dir: Path, var_file: Path, workdir: Path, checkov_vars: tuple[str, ...] = ()
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """init, plan (its JSON returned), a second plan for checkov written to workdir/plan.json, apply
+    of the first plan, and the outputs. checkov reads the committed values: detailed monitoring on
+    (only MonitorInstances, at apply, is missing from the emulator), plus checkov_vars."""
+    var = f"-var-file={var_file}"
+    tf.ok("init", env_dir, label="init")
+    plan_file = workdir / "plan.tfplan"
+    tf.ok("plan", env_dir, var, f"-out={plan_file}", "-input=false", label="plan", timeout=APPLY_TIMEOUT)
+    plan_json = json.loads(tf.ok("show", env_dir, "-json", str(plan_file), label="show -json").output)
+    checkov_plan = workdir / "checkov.tfplan"
+    tf.ok(
+        "plan",
+        env_dir,
+        var,
+        "-var=detailed_monitoring=true",
+        *checkov_vars,
+        f"-out={checkov_plan}",
+        label="plan (checkov)",
+        timeout=APPLY_TIMEOUT,
+    )
+    (workdir / "plan.json").write_text(
+        tf.ok("show", env_dir, "-json", str(checkov_plan), label="show -json").output
+    )
+    tf.ok(
+        "apply",
+        env_dir,
+        "-input=false",
+        "-auto-approve",
+        str(plan_file),
+        label="apply",
+        timeout=APPLY_TIMEOUT,
+    )
+    outputs = json.loads(tf.ok("output", env_dir, "-json", label="output -json").output)
+    return plan_json, outputs
+
+
 def lift_store_protection(deploy: Deployment) -> None:
     """What an operator does before destroying a protected environment, in each of its regions."""
     for region in deploy.regions:

@@ -54,7 +54,6 @@ import yaml
 from tests.terraform.conftest import ENV_DIRS, REPO, TF_ROOT, Terraform
 from tests.terraform.emulator import (
     ACCOUNT,
-    APPLY_TIMEOUT,
     CHECKOV,
     EMULATOR_SETTINGS,
     REGION,
@@ -63,6 +62,7 @@ from tests.terraform.emulator import (
     destroy,
     emulator_vars,
     import_certificate,
+    plan_and_apply,
     register_ami,
     tgw_attachments,
 )
@@ -147,35 +147,7 @@ def deployment(
         )
         var_file = tmp / "emulator.tfvars"
         var_file.write_text(body)
-        var = f"-var-file={var_file}"
-        tf.ok("init", env_dir, label="init")
-        plan_file = tmp / "plan.tfplan"
-        tf.ok("plan", env_dir, var, f"-out={plan_file}", "-input=false", label="plan", timeout=APPLY_TIMEOUT)
-        plan_json = json.loads(tf.ok("show", env_dir, "-json", str(plan_file), label="show -json").output)
-        # checkov reads a plan of the committed values: detailed monitoring on (only MonitorInstances,
-        # at apply, is missing from the emulator).
-        checkov_plan = tmp / "checkov.tfplan"
-        tf.ok(
-            "plan",
-            env_dir,
-            var,
-            "-var=detailed_monitoring=true",
-            f"-out={checkov_plan}",
-            label="plan (checkov)",
-        )
-        (tmp / "plan.json").write_text(
-            tf.ok("show", env_dir, "-json", str(checkov_plan), label="show -json").output
-        )
-        tf.ok(
-            "apply",
-            env_dir,
-            "-input=false",
-            "-auto-approve",
-            str(plan_file),
-            label="apply",
-            timeout=APPLY_TIMEOUT,
-        )
-        outputs = json.loads(tf.ok("output", env_dir, "-json", label="output -json").output)
+        plan_json, outputs = plan_and_apply(tf, env_dir, var_file, tmp)
         deploy = Deployment(env, env_dir, tf, server, var_file, plan_json, outputs, host_groups, tmp)
         yield deploy
     finally:

@@ -40,7 +40,6 @@ import pytest
 from tests.terraform.conftest import REPO, TF_ROOT, Terraform, record_report
 from tests.terraform.emulator import (
     ACCOUNT,
-    APPLY_TIMEOUT,
     CHECKOV,
     EMULATOR_SETTINGS,
     REGION,
@@ -49,6 +48,7 @@ from tests.terraform.emulator import (
     destroy,
     emulator_vars,
     import_certificate,
+    plan_and_apply,
     register_ami,
 )
 from tests.terraform.test_emulator_apply import PLAN_SKIPS
@@ -118,37 +118,8 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
         )
         var_file = tmp / "emulator.tfvars"
         var_file.write_text(body)
-        var = f"-var-file={var_file}"
-        tf.ok("init", env_dir, label="init")
-        plan_file = tmp / "plan.tfplan"
-        tf.ok("plan", env_dir, var, f"-out={plan_file}", "-input=false", label="plan", timeout=APPLY_TIMEOUT)
-        plan_json = json.loads(tf.ok("show", env_dir, "-json", str(plan_file), label="show -json").output)
-        # checkov reads a plan with the emulator's gaps in the pairing closed (DNSSEC, table replicas)
-        # and detailed monitoring on, as AWS would get it.
-        checkov_plan = tmp / "checkov.tfplan"
-        tf.ok(
-            "plan",
-            env_dir,
-            var,
-            "-var=detailed_monitoring=true",
-            "-var=dr_emulator_gaps={}",
-            f"-out={checkov_plan}",
-            label="plan (checkov)",
-            timeout=APPLY_TIMEOUT,
-        )
-        (tmp / "plan.json").write_text(
-            tf.ok("show", env_dir, "-json", str(checkov_plan), label="show -json").output
-        )
-        tf.ok(
-            "apply",
-            env_dir,
-            "-input=false",
-            "-auto-approve",
-            str(plan_file),
-            label="apply",
-            timeout=APPLY_TIMEOUT,
-        )
-        outputs = json.loads(tf.ok("output", env_dir, "-json", label="output -json").output)
+        # checkov reads the plan with the pairing's gaps closed (DNSSEC, query logs, table replicas).
+        plan_json, outputs = plan_and_apply(tf, env_dir, var_file, tmp, ("-var=dr_emulator_gaps={}",))
         (tmp / "outputs.json").write_text(json.dumps(outputs))
         deploy = Pair(
             ENV,
