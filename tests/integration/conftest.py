@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tools.lowlat_testbed.moto_server import MotoServer, safe_aws_env
+from tools.lowlat_testbed.moto_server import MotoServer, use_safe_aws_env
 
 REPO = Path(__file__).resolve().parents[2]
 os.environ.setdefault("ANSIBLE_CONFIG", str(REPO / "ansible.cfg"))
@@ -58,12 +58,7 @@ def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer
 
 @pytest.fixture(autouse=True)
 def _fake_aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    safe = safe_aws_env()
-    for name in list(os.environ):
-        if name not in safe:
-            monkeypatch.delenv(name)
-    for name, value in safe.items():
-        monkeypatch.setenv(name, value)
+    use_safe_aws_env(monkeypatch)
 
 
 @dataclass

@@ -73,11 +73,13 @@ class Deployment:
     def stack(self) -> dict[str, Any]:
         return self.outputs["stack"]["value"]
 
-    def instances(self, region: str = REGION) -> list[dict[str, Any]]:
+    def instances(
+        self, region: str = REGION, states: tuple[str, ...] = ("pending", "running")
+    ) -> list[dict[str, Any]]:
         pages = (
             self.client("ec2", region)
             .get_paginator("describe_instances")
-            .paginate(Filters=[{"Name": "instance-state-name", "Values": ["pending", "running"]}])
+            .paginate(Filters=[{"Name": "instance-state-name", "Values": list(states)}])
         )
         return [i for page in pages for r in page["Reservations"] for i in r["Instances"]]
 

@@ -177,15 +177,6 @@ def _planned(pair: Pair, resource_type: str) -> list[dict[str, Any]]:
     return [r for r in pair.plan_json["resource_changes"] if r["type"] == resource_type]
 
 
-def _instances(pair: Pair, region: str, states: tuple[str, ...]) -> list[dict[str, Any]]:
-    pages = (
-        pair.client("ec2", region)
-        .get_paginator("describe_instances")
-        .paginate(Filters=[{"Name": "instance-state-name", "Values": list(states)}])
-    )
-    return [i for page in pages for r in page["Reservations"] for i in r["Instances"]]
-
-
 # --- the plan ----------------------------------------------------------------------------------
 
 
@@ -275,14 +266,14 @@ def test_standby_is_pilot_light(pair: Pair) -> None:
             group["pilot"]["max_size"],
         ), key
         assert node_group["instanceTypes"] == ["t3.small"]
-    stopped = _instances(pair, DR_REGION, ("stopped",))
+    stopped = pair.instances(DR_REGION, ("stopped",))
     assert {i["InstanceId"] for i in stopped} == set(pair.dr["dr_host_ids"])
     assert len(stopped) == sum(g["instances"] for g in pair.dr_host_groups.values())
     for instance in stopped:
         tags = {t["Key"]: t["Value"] for t in instance["Tags"]}
         assert tags["lowlat:site"] == "standby" and tags["lowlat:env"] == "prod"
-    assert _instances(pair, DR_REGION, ("pending", "running")) == []
-    assert len(_instances(pair, REGION, ("pending", "running"))) == sum(
+    assert pair.instances(DR_REGION, ("pending", "running")) == []
+    assert len(pair.instances(REGION, ("pending", "running"))) == sum(
         g["instances"] for g in pair.host_groups.values()
     )
     ecs = pair.client("ecs", DR_REGION)
@@ -429,7 +420,7 @@ def test_dr_drill_fails_over_and_back(pair: Pair) -> None:
     assert report["passed"] and report["failed_step"] is None
     assert report["failover_seconds"] is not None and report["failback_seconds"] is not None
     # After the drill the standby is pilot light again and the primary healthy.
-    assert {i["InstanceId"] for i in _instances(pair, DR_REGION, ("stopped",))} == set(pair.dr["dr_host_ids"])
+    assert {i["InstanceId"] for i in pair.instances(DR_REGION, ("stopped",))} == set(pair.dr["dr_host_ids"])
     (alarm,) = pair.client("cloudwatch", GLOBAL_REGION).describe_alarms(
         AlarmNames=[pair.dr["health"]["alarm_name"]]
     )["MetricAlarms"]
@@ -443,7 +434,7 @@ def test_destroy_leaves_nothing(pair: Pair) -> None:
     destroy(pair)
     for region in pair.regions:
         ec2 = pair.client("ec2", region)
-        assert _instances(pair, region, ("pending", "running", "stopping", "stopped")) == [], region
+        assert pair.instances(region, ("pending", "running", "stopping", "stopped")) == [], region
         vpcs = [
             v
             for v in ec2.describe_vpcs()["Vpcs"]

@@ -32,7 +32,7 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from tools.lowlat_testbed.moto_server import MotoServer, safe_aws_env
+from tools.lowlat_testbed.moto_server import MotoServer, safe_aws_env, use_safe_aws_env
 
 REPO = Path(__file__).resolve().parents[2]
 TOOL_PATH = REPO / "tools" / "dr_drill.py"
@@ -64,18 +64,24 @@ def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer
         yield server
 
 
-def _use_fake_aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    safe = safe_aws_env()
-    for name in list(os.environ):
-        if name not in safe:
-            monkeypatch.delenv(name)
-    for name, value in safe.items():
-        monkeypatch.setenv(name, value)
+def _put_health_alarm(cloudwatch: Any) -> None:
+    """The primary's health alarm as the failover module makes it, in state OK."""
+    cloudwatch.put_metric_alarm(
+        AlarmName=ALARM,
+        Namespace="AWS/Route53",
+        MetricName="HealthCheckStatus",
+        Statistic="Minimum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator="LessThanThreshold",
+    )
+    cloudwatch.set_alarm_state(AlarmName=ALARM, StateValue="OK", StateReason="primary healthy")
 
 
 @pytest.fixture(autouse=True)
 def _fake_aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    _use_fake_aws_env(monkeypatch)
+    use_safe_aws_env(monkeypatch)
 
 
 # --- the deployment ----------------------------------------------------------------------------
@@ -183,17 +189,7 @@ def deploy(
     ec2.stop_instances(InstanceIds=host_ids)
 
     cloudwatch = server.client("cloudwatch", ALARM_REGION)
-    cloudwatch.put_metric_alarm(
-        AlarmName=ALARM,
-        Namespace="AWS/Route53",
-        MetricName="HealthCheckStatus",
-        Statistic="Minimum",
-        Period=60,
-        EvaluationPeriods=1,
-        Threshold=1,
-        ComparisonOperator="LessThanThreshold",
-    )
-    cloudwatch.set_alarm_state(AlarmName=ALARM, StateValue="OK", StateReason="primary healthy")
+    _put_health_alarm(cloudwatch)
     topic = server.client("sns", DR).create_topic(Name="lowlat-prod-dr-events")["TopicArn"]
 
     route53 = server.client("route53")
@@ -383,7 +379,7 @@ def passed(moto_server: MotoServer, tmp_path_factory: pytest.TempPathFactory) ->
     """One full drill (--invoke local) on a fresh deployment, its stdout and JSON report."""
     tmp = tmp_path_factory.mktemp("passed")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        _use_fake_aws_env(monkeypatch)
+        use_safe_aws_env(monkeypatch)
         deployment = deploy(moto_server, tmp)
         out = io.StringIO()
         monkeypatch.setattr(sys, "stdout", out)
@@ -717,17 +713,7 @@ def mocked_dns() -> Iterator[tuple[Any, Any]]:
             HostedZoneId=zone, ChangeBatch={"Changes": failover_changes(check_id)}
         )
         cloudwatch = boto3.client("cloudwatch", region_name=ALARM_REGION)
-        cloudwatch.put_metric_alarm(
-            AlarmName=ALARM,
-            Namespace="AWS/Route53",
-            MetricName="HealthCheckStatus",
-            Statistic="Minimum",
-            Period=60,
-            EvaluationPeriods=1,
-            Threshold=1,
-            ComparisonOperator="LessThanThreshold",
-        )
-        cloudwatch.set_alarm_state(AlarmName=ALARM, StateValue="OK", StateReason="healthy")
+        _put_health_alarm(cloudwatch)
         outputs = _outputs_example()
         outputs["dr"]["value"]["health"]["check_id"] = check_id
         outputs["dr"]["value"]["dns"]["zone_id"] = zone

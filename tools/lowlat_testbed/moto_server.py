@@ -61,6 +61,16 @@ def safe_aws_env(base: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def use_safe_aws_env(monkeypatch: Any) -> None:
+    """Make this process's environment safe_aws_env() for one test (a pytest MonkeyPatch)."""
+    safe = safe_aws_env()
+    for name in list(os.environ):
+        if name not in safe:
+            monkeypatch.delenv(name)
+    for name, value in safe.items():
+        monkeypatch.setenv(name, value)
+
+
 # --- server side (runs in the child process) -------------------------------------------------
 
 
