@@ -4,6 +4,7 @@
 #
 #   tools/lab.sh up      build/reuse the image, start the hosts, converge, print summary + audit
 #   tools/lab.sh down    remove the lab hosts
+#   tools/lab.sh hosts   start and register the hosts, build the artifact, no converge (benchmarks)
 #
 # Hosts: two engine hosts (c5n.9xlarge and c5n.18xlarge shapes), a feed host running the feed
 # simulator, a venue host running the venue simulator and a monitoring host (Prometheus,
@@ -128,8 +129,8 @@ EOF
   log "engine artifact $(basename "$wheel")"
 }
 
-up() {
-  local t0=$SECONDS
+# Hosts started, registered in moto and the artifact built: everything but the converge.
+hosts() {
   tools/check-programs.sh
   tools/images/build-base-image.sh
   mkdir -p "$STATE"
@@ -140,6 +141,11 @@ up() {
   done
   register_instances
   build_artifact
+}
+
+up() {
+  local t0=$SECONDS
+  hosts
   local t1=$SECONDS
   log "converging with playbooks/site.yml"
   ansible-playbook -i "$INVENTORY" -e "@$STATE/lab-vars.yml" playbooks/site.yml | tee "$STATE/converge.log"
@@ -166,6 +172,7 @@ down() {
 
 case "${1:-}" in
   up) up ;;
+  hosts) hosts ;;
   down) down ;;
-  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+  *) echo "usage: $0 up|hosts|down" >&2; exit 2 ;;
 esac
