@@ -805,5 +805,8 @@ def test_run_tests_and_lab_check_the_programs_before_anything_else():
     first_stage = next(i for i, line in enumerate(run_tests) if re.match(r"\s*(stage|molecule_all)\b", line))
     assert check < first_stage
     lab = (REPO / "tools" / "lab.sh").read_text()
+    # up converges what hosts prepares; hosts checks the programs before building anything.
     up = lab[lab.index("\nup() {") :]
-    assert up.index("tools/check-programs.sh") < up.index("tools/images/build-base-image.sh")
+    assert up.index("  hosts\n") < up.index("ansible-playbook")
+    hosts = lab[lab.index("\nhosts() {") :]
+    assert hosts.index("tools/check-programs.sh") < hosts.index("tools/images/build-base-image.sh")
