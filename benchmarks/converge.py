@@ -81,11 +81,10 @@ class Run:
 
 @dataclass
 class Variant:
-    """A way of running Ansible: environment and extra arguments added to every run."""
+    """A way of running Ansible: the environment added to every run and the inventory it uses."""
 
     name: str
     env: dict[str, str] = field(default_factory=dict)
-    args: list[str] = field(default_factory=list)
     inventory: str = INVENTORY
 
 
@@ -167,7 +166,7 @@ def play(name: str, playbook: str, extra: list[str], chosen: Variant, limit: str
         "--limit",
         limit,
     ]
-    cmd += [*chosen.args, *extra, playbook]
+    cmd += [*extra, playbook]
     env = {**os.environ, **LAB_ENV, **chosen.env, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg")}
     env["LOWLAT_AUDIT_DIR"] = str(WORK / "audit")
     for unwanted in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):

@@ -113,7 +113,10 @@ def touches_unit(unit: str, path: str, unit_dir: str) -> bool:
     return any(path == f"{base}/{name}" or path.startswith(f"{base}/{name}.d/") for name in names)
 
 
-def needs_reload(changed_paths: list[str]) -> bool:
+def needs_reload(changed_paths: list[str], daemon_reload: bool | None = None) -> bool:
+    """The caller's choice, or by default whether a file under a systemd directory changed."""
+    if daemon_reload is not None:
+        return daemon_reload
     return any(p.startswith(SYSTEMD_DIRS) for p in changed_paths)
 
 
@@ -192,8 +195,7 @@ def apply(
 ) -> UnitSetResult:
     """Reload if unit files changed, then run each action once for every unit that needs it."""
     result = UnitSetResult()
-    reload = needs_reload(changed_paths) if daemon_reload is None else daemon_reload
-    if reload:
+    if needs_reload(changed_paths, daemon_reload):
         result.daemon_reload = True
         if not check:
             _systemctl(run, "daemon-reload")

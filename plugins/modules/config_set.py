@@ -186,11 +186,9 @@ def main():
     except file_set.FileSetError as err:
         module.fail_json(msg=str(err))
     changed_paths = list(files.changes)
-    result = {"changed_paths": changed_paths, "files": files.changes, "units": {}, "daemon_reload": False}
-    reload_wanted = (
-        p["daemon_reload"] if p["daemon_reload"] is not None else unit_set.needs_reload(changed_paths)
-    )
-    if units or reload_wanted:
+    applied = unit_set.UnitSetResult()
+    result = {"changed_paths": changed_paths, "files": files.changes}
+    if units or unit_set.needs_reload(changed_paths, p["daemon_reload"]):
         if not module.get_bin_path("systemctl"):
             module.fail_json(msg="systemctl not found: units need systemd on the host", **result)
         try:
@@ -204,9 +202,9 @@ def main():
             )
         except unit_set.UnitSetError as err:
             module.fail_json(msg=str(err), **result)
-        result["units"] = applied.actions
-        result["daemon_reload"] = applied.daemon_reload
-    result["changed"] = files.changed or bool(result["units"]) or result["daemon_reload"]
+    result.update(
+        units=applied.actions, daemon_reload=applied.daemon_reload, changed=files.changed or applied.changed
+    )
     if module._diff and files.diffs:
         result["diff"] = files.diffs
     module.exit_json(**result)
