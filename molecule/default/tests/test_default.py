@@ -119,3 +119,16 @@ def test_impossible_policy_fails_before_anything_changes(host, extra_vars, messa
     assert "impossible CPU plan" in result.stdout and message in result.stdout, result.stdout[-3000:]
     assert "changed=0" in result.stdout.split("PLAY RECAP")[-1]
     assert host.check_output("find /etc -newer /etc/lowlat/plan.json | sort") == before
+
+
+def test_impossible_kernel_inputs_fail_with_every_reason_before_anything_changes(host):
+    if _name(host) != "lowlat-engine-1":
+        pytest.skip("run once, against lowlat-engine-1")
+    before = host.check_output("find /etc -newer /etc/lowlat/plan.json | sort")
+    extra = '{"kernel_remove_args": ["nohz_full"], "kernel_sysctls_extra": {"bad key": 1}}'
+    result = _playbook("--limit", "lowlat-engine-1", "-e", extra)
+    assert result.returncode != 0
+    out = result.stdout
+    assert "nohz_full both set" in out and "bad key: keys are dotted names" in out, out[-3000:]
+    assert "changed=0" in out.split("PLAY RECAP")[-1]
+    assert host.check_output("find /etc -newer /etc/lowlat/plan.json | sort") == before
