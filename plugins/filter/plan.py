@@ -5,6 +5,7 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 from jinja2 import Undefined
 
+from ansible_collections.lowlat.trading.plugins.module_utils.plan_contract import plan_problem
 from ansible_collections.lowlat.trading.plugins.module_utils.planner import PlanError, make_plan
 from ansible_collections.lowlat.trading.plugins.module_utils.policy import PolicyError, validate_policy
 from ansible_collections.lowlat.trading.plugins.module_utils.shape import launched_shape, topology_from_shape
@@ -51,6 +52,13 @@ def shape_plan(shape: dict, policy: dict | None = None, cpu_options: dict | None
     return {"error": "", "plan": plan}
 
 
+def plan_problem_filter(plan) -> str:
+    """'' for a plan of this collection's contract, else what is wrong and what to run (a role's preflight)."""
+    if isinstance(plan, Undefined):
+        plan = None
+    return plan_problem(plan)
+
+
 class FilterModule:
     def filters(self):
-        return {"shape_plan": shape_plan}
+        return {"shape_plan": shape_plan, "plan_problem": plan_problem_filter}

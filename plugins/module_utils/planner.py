@@ -8,6 +8,13 @@ is one) with a message saying what to change.
 from __future__ import annotations
 
 from ansible_collections.lowlat.trading.plugins.module_utils.cpulist import format_cpulist, format_mask
+from ansible_collections.lowlat.trading.plugins.module_utils.plan_contract import (
+    PLAN_VERSION,
+    Plan,
+    PlanHugepages,
+    PlanNic,
+    PlanTopology,
+)
 from ansible_collections.lowlat.trading.plugins.module_utils.plan_error import PlanError
 from ansible_collections.lowlat.trading.plugins.module_utils.policy import (
     AUTO,
@@ -19,7 +26,6 @@ from ansible_collections.lowlat.trading.plugins.module_utils.topology import Top
 
 __all__ = ["PLAN_VERSION", "PlanError", "Policy", "PolicyError", "make_plan"]
 
-PLAN_VERSION = 1
 HUGEPAGE_KB = {"2M": 2048, "1G": 1048576}
 # Below this many cores on the NIC's node, auto IRQ mode shares the housekeeping core instead of
 # taking a dedicated one (a c5n.xlarge would otherwise have nothing left to isolate).
@@ -247,37 +253,41 @@ def make_plan(topo: Topology, policy: Policy | dict | None = None) -> dict:
 
     nr_cpus = max(topo.online + topo.offline) + 1
     sets = {"housekeeping": housekeeping, "irq": irq, "isolated": isolated, "engine": engine}
-    return {
-        "version": PLAN_VERSION,
-        "online": format_cpulist(topo.online),
-        "nr_cpus": nr_cpus,
-        **{name: format_cpulist(cpus) for name, cpus in sets.items()},
-        "idle_siblings": format_cpulist(idle),
-        "irq_mode": irq_mode,
-        "masks": {name: format_mask(cpus, nr_cpus) for name, cpus in sets.items()},
-        "numa_node": nic_node,
-        "nic": _nic_summary(topo),
-        "hugepages": hugepages,
-        "smt": policy.smt,
-        "smt_active": topo.smt_active,
-        "topology": {
-            "instance_type": topo.instance_type,
-            "fixture": topo.fixture,
-            "nodes": len(topo.nodes),
-            "cores": len(topo.cores),
-            "threads_per_core": max((len(c) for c in topo.cores), default=1),
-        },
-        "notes": notes,
-    }
+    masks = {name: format_mask(cpus, nr_cpus) for name, cpus in sets.items()}
+    return Plan(
+        version=PLAN_VERSION,
+        online=format_cpulist(topo.online),
+        nr_cpus=nr_cpus,
+        housekeeping=format_cpulist(housekeeping),
+        irq=format_cpulist(irq),
+        isolated=format_cpulist(isolated),
+        engine=format_cpulist(engine),
+        idle_siblings=format_cpulist(idle),
+        irq_mode=irq_mode,
+        masks=masks,
+        numa_node=nic_node,
+        nic=_nic_summary(topo),
+        hugepages=[PlanHugepages(**entry) for entry in hugepages],
+        smt=policy.smt,
+        smt_active=topo.smt_active,
+        topology=PlanTopology(
+            instance_type=topo.instance_type,
+            fixture=topo.fixture,
+            nodes=len(topo.nodes),
+            cores=len(topo.cores),
+            threads_per_core=max((len(c) for c in topo.cores), default=1),
+        ),
+        notes=notes,
+    ).as_dict()
 
 
-def _nic_summary(topo: Topology) -> dict | None:
+def _nic_summary(topo: Topology) -> PlanNic | None:
     if topo.nic is None:
         return None
-    return {
-        "name": topo.nic.name,
-        "driver": topo.nic.driver,
-        "numa_node": topo.nic.numa_node,
-        "queue_irqs": [q.irq for q in topo.nic.queue_irqs],
-        "queues": len({q.queue for q in topo.nic.queue_irqs}),
-    }
+    return PlanNic(
+        name=topo.nic.name,
+        driver=topo.nic.driver,
+        numa_node=topo.nic.numa_node,
+        queue_irqs=[q.irq for q in topo.nic.queue_irqs],
+        queues=len({q.queue for q in topo.nic.queue_irqs}),
+    )

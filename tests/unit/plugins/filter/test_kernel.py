@@ -40,3 +40,12 @@ def test_audit_checks_finds_the_roles_checks_module():
 def test_audit_checks_refuses_a_role_without_python_checks(role, message):
     with pytest.raises(AnsibleFilterError, match=message):
         audit_checks(role, {}, {})
+
+
+def test_plan_problem_reads_an_undefined_plan_as_no_plan():
+    from jinja2 import Undefined
+
+    from ansible_collections.lowlat.trading.plugins.filter.plan import plan_problem_filter
+
+    assert "lowlat_plan is not set" in plan_problem_filter(Undefined())
+    assert plan_problem_filter(plan()) == ""
