@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Callable
 
 from ansible_collections.lowlat.trading.plugins.module_utils.cmdline import parse_cmdline
@@ -18,6 +17,7 @@ from ansible_collections.lowlat.trading.plugins.module_utils.cpulist import (
 )
 from ansible_collections.lowlat.trading.plugins.module_utils.hostfs import HostFS
 from ansible_collections.lowlat.trading.plugins.module_utils.interrupts import read_irqs
+from ansible_collections.lowlat.trading.plugins.module_utils.tool_runner import subprocess_runner
 from ansible_collections.lowlat.trading.plugins.module_utils.topology import read_nic
 
 Runner = Callable[[list[str]], tuple[int, str, str]]
@@ -84,7 +84,7 @@ class Reader:
 
     def __init__(self, fs: HostFS, runner: Runner | None = None, real_root: str = "/"):
         self.fs = fs
-        self.runner = runner or _subprocess_runner
+        self.runner = runner or subprocess_runner()
         self.real = real_root
         self._irqs = None
         self._cmdline = None
@@ -115,11 +115,6 @@ class Reader:
         except OSError:
             return ""
         return out.strip()
-
-
-def _subprocess_runner(argv: list[str]) -> tuple[int, str, str]:
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False)
-    return proc.returncode, proc.stdout, proc.stderr
 
 
 def _norm(value) -> str:
