@@ -9,13 +9,13 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export CONTAINERS_CONF := $(CURDIR)/molecule/containers.conf
 PYTEST_ARGS ?=
 
-.PHONY: help setup lab lab-down test lint unit integration terraform molecule molecule-kernel lab-smoke ansible-doc clean
+.PHONY: help setup lab lab-down test lint unit integration terraform molecule molecule-kernel lab-smoke ansible-doc sanity clean
 
 help:
 	@echo "make lab       provision the local lab (moto + podman hosts) and print the audit"
 	@echo "make lab-down  tear the lab down"
 	@echo "make test      whole test suite: lint, unit, integration, Terraform (validate, terraform test, apply to moto), engine, Molecule (containers and the QEMU VM), lab smoke"
-	@echo "make lint | unit | integration | terraform | molecule | molecule-kernel | lab-smoke | ansible-doc   parts of 'make test'"
+	@echo "make lint | unit | integration | terraform | molecule | molecule-kernel | lab-smoke | ansible-doc | sanity   parts of 'make test'"
 
 setup:
 	@tools/install-system-deps.sh
@@ -53,6 +53,9 @@ lab-smoke: setup
 
 ansible-doc: setup
 	@tools/run-tests.sh ansible-doc
+
+sanity: setup
+	@tools/run-tests.sh sanity
 
 clean:
 	rm -rf .cache .pytest_cache .ruff_cache .hypothesis

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the test suite, or one part of it: lint | ansible-doc | unit | ansible-oldest | ansible-newest |
+# Run the test suite, or one part of it: lint | ansible-doc | sanity | unit | ansible-oldest | ansible-newest |
 # integration | terraform | engine | molecule | molecule-kernel | lab | all. Prints each stage's wall time at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -104,6 +104,11 @@ ansible_doc() {
   echo "ansible-doc ok: inventory lowlat.trading.lowlat_ec2"
   ansible-doc -t lookup lowlat.trading.python_zipapp >/dev/null
   echo "ansible-doc ok: lookup lowlat.trading.python_zipapp"
+  local filters
+  filters=$(find plugins/filter -name '*.yml' -printf 'lowlat.trading.%f\n' | sed 's/\.yml$//' | sort)
+  # shellcheck disable=SC2086  # one ansible-doc call for every filter
+  ansible-doc -t filter $filters >/dev/null
+  echo "ansible-doc ok: filters $(echo $filters | wc -w)"
 }
 
 has_tests() { find "$1" -name 'test_*.py' 2>/dev/null | grep -q .; }
@@ -138,6 +143,7 @@ what=${1:-all}
 case "$what" in
   lint) stage lint lint ;;
   ansible-doc) stage ansible-doc ansible_doc ;;
+  sanity) stage sanity tools/sanity.sh ;;
   unit) stage unit unit ;;
   ansible-oldest) stage ansible-oldest tools/ansible-versions/run.sh oldest all ;;
   ansible-newest) stage ansible-newest tools/ansible-versions/run.sh newest all ;;
@@ -160,6 +166,9 @@ case "$what" in
     stage_bg terraform-dr terraform_dr
     stage lint lint
     stage ansible-doc ansible_doc
+    # ansible-test sanity on the collection as galaxy builds it (tests/sanity/ignore-*.txt says why each
+    # ignored finding is one).
+    stage sanity tools/sanity.sh
     stage unit unit
     # Unit and module tests, ansible-lint and ansible-doc again on the oldest ansible-core that
     # meta/runtime.yml claims (tools/ansible-versions/oldest.txt; its venv is built once) ...
@@ -176,7 +185,7 @@ case "$what" in
     molecule_all
     stage lab lab_smoke
     ;;
-  *) echo "usage: $0 lint|ansible-doc|unit|ansible-oldest|ansible-newest|integration|terraform|engine|molecule|molecule-kernel|lab|all" >&2; exit 2 ;;
+  *) echo "usage: $0 lint|ansible-doc|sanity|unit|ansible-oldest|ansible-newest|integration|terraform|engine|molecule|molecule-kernel|lab|all" >&2; exit 2 ;;
 esac
 
 print_timings

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-from typing import Any
-
-from ansible.errors import AnsibleParserError
-from ansible.inventory.data import InventoryData
-from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
-
-from ansible_collections.lowlat.trading.plugins.plugin_utils import host_records, plugin_options
-from ansible_collections.lowlat.trading.plugins.plugin_utils.built_inventory import (
-    CACHE_FORMAT,
-    BuiltInventory,
-    untrusted,
-)
-
 DOCUMENTATION = r"""
 name: lowlat_ec2
 short_description: EC2 inventory of lowlat trading hosts, grouped by the lowlat tag contract
 version_added: "0.1.0"
-author: lowlat maintainers
+author: lowlat maintainers (!UNKNOWN)
 description:
   - Lists EC2 instances (DescribeInstances, paginated) in the configured regions, queried
     concurrently, and groups them by the lowlat tags Terraform sets (C(lowlat:role),
@@ -195,6 +180,21 @@ groups:
   # Engines launched without SMT: group_vars/engine_smt_off.yml can set plan_smt: require_off
   engine_smt_off: lowlat_role == 'engine' and (ec2_cpu_options or {}).threads_per_core | default(0) == 1
 """
+
+import hashlib
+import json
+from typing import Any
+
+from ansible.errors import AnsibleParserError
+from ansible.inventory.data import InventoryData
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.lowlat.trading.plugins.plugin_utils import host_records, plugin_options
+from ansible_collections.lowlat.trading.plugins.plugin_utils.built_inventory import (
+    CACHE_FORMAT,
+    BuiltInventory,
+    untrusted,
+)
 
 FILE_SUFFIXES = ("lowlat_ec2.yml", "lowlat_ec2.yaml")
 

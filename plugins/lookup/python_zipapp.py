@@ -6,7 +6,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 name: python_zipapp
-author: lowlat
+author: lowlat maintainers (!UNKNOWN)
 short_description: Build a self-contained Python zipapp of a CLI and the collection's module_utils
 description:
   - Builds, on the controller, an executable Python zip application (PEP 441) whose C(__main__.py)

@@ -270,7 +270,7 @@ def _check_ethtool_stat(r: Reader, c):
     if out is None:
         return {**row, "actual": "unreadable", "status": "drift", "reason": "ethtool -S failed"}
     for line in out.splitlines():
-        key, _, value = line.partition(":")
+        key, _sep, value = line.partition(":")
         if key.strip() == c["stat"]:
             val = int(value.strip())
             status = "ok" if val <= limit else "drift"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import shlex
 from collections import Counter
+from typing import Optional
 
-Arg = tuple[str, str | None]  # ("isolcpus", "managed_irq,domain,2-17") or ("nosoftlockup", None)
+Arg = tuple[str, Optional[str]]  # noqa: UP045 (a runtime alias: module_utils run on the targets' Python)  # ("isolcpus", "managed_irq,domain,2-17") or ("nosoftlockup", None)
 
 # Characters that GRUB's script parser (grub.cfg) or a shell (the sourced defaults) would interpret.
 # With whitespace and quotes refused too, an accepted argument is one word everywhere, unquoted.
@@ -86,7 +87,7 @@ def is_removed(arg: Arg, remove: list[Arg]) -> bool:
 
 def drop(args: list[Arg], ensure: list[Arg], remove: list[Arg]) -> list[Arg]:
     """args without the keys `ensure` sets and without the arguments `remove` names."""
-    managed = {k for k, _ in ensure}
+    managed = {k for k, _value in ensure}
     return [a for a in args if a[0] not in managed and not is_removed(a, remove)]
 
 

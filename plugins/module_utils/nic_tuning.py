@@ -177,8 +177,8 @@ class Tuner:
 
     def flush(self, flag: str) -> None:
         if self.pending:
-            args = [tok for pair, _ in self.pending for tok in pair]
-            self.set(flag, args, [what for _, what in self.pending])
+            args = [tok for pair, _what in self.pending for tok in pair]
+            self.set(flag, args, [what for _pair, what in self.pending])
         self.pending = []
 
     def channels(self) -> None:

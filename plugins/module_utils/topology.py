@@ -134,7 +134,7 @@ def _physical_interfaces(fs: HostFS) -> list[str]:
 def _msi_irqs(fs: HostFS, device_path: str) -> tuple[list[int], str | None]:
     """MSI vectors of the NIC's PCI function (virtio-net's sit on its parent PCI device)."""
     path = device_path
-    for _ in range(2):
+    for _attempt in range(2):
         if fs.isdir(f"{path}/msi_irqs"):
             irqs = sorted(int(n) for n in fs.listdir(f"{path}/msi_irqs") if n.isdigit())
             pci = path.rsplit("/", 1)[-1]

@@ -127,7 +127,10 @@ def config_checks(settings: dict, host: dict) -> list[dict]:
     if _on(host, "admin_token_set"):
         toml["admin_token_file"] = host["admin_token_file"]
     return [
-        *(_file_line(f"unit {line.split('=')[0]}", host["unit_path"], line) for line in unit_lines),
+        *(
+            _file_line(f"unit {line.split('=', maxsplit=1)[0]}", host["unit_path"], line)
+            for line in unit_lines
+        ),
         *(
             _file_line(f"engine.toml {key}", host["config"], f"{key} = {json.dumps(value)}")
             for key, value in toml.items()
@@ -252,7 +255,7 @@ def cloudwatch_checks(settings: dict, host: dict) -> list[dict]:
     return [
         _service("lowlat-engine-cloudwatch.service enabled", unit, "enabled", "persistent"),
         _service("lowlat-engine-cloudwatch.service running", unit, "active", "runtime"),
-        *(_file_line(f"publisher unit {line.split('=')[0]}", unit_path, line) for line in lines),
+        *(_file_line(f"publisher unit {line.split('=', maxsplit=1)[0]}", unit_path, line) for line in lines),
         _file_line("cloudwatch.toml namespace", host["cloudwatch_config"], f"namespace = {namespace}"),
     ]
 

@@ -267,7 +267,7 @@ def read_state(fs: HostFS, topo: Topology, runner: Runner | None = None) -> dict
     return {
         "fixture": topo.fixture,
         "cmdline": cmdline,
-        "cmdline_args": {k: v for k, v in parse_cmdline(cmdline)},
+        "cmdline_args": dict(parse_cmdline(cmdline)),
         "isolated": _cpulist_or_none(fs.read("/sys/devices/system/cpu/isolated")),
         "nohz_full": _cpulist_or_none(fs.read("/sys/devices/system/cpu/nohz_full")),
         "smt_active": topo.smt_active,

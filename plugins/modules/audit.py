@@ -13,9 +13,10 @@ description:
   - Read-only. It never changes the host, so it is safe on production hosts.
   - When I(root) is a fixture tree, the result says so (C(fixture)), so no one mistakes it for the machine.
 version_added: "0.1.0"
-author: lowlat maintainers
+author: lowlat maintainers (!UNKNOWN)
 extends_documentation_fragment:
   - lowlat.trading.hostfs
+  - lowlat.trading.attributes
 options:
   dir:
     description: lowlat's state directory.

@@ -11,7 +11,9 @@ description:
   - Validates every check first, so a malformed check fails the converge rather than a later audit.
   - Idempotent; supports check mode and diff.
 version_added: "0.1.0"
-author: lowlat maintainers
+author: lowlat maintainers (!UNKNOWN)
+extends_documentation_fragment:
+  - lowlat.trading.attributes
 options:
   role:
     description: The role the checks belong to.

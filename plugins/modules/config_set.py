@@ -20,7 +20,9 @@ description:
   - Supports check mode (a unit whose file is only about to be written is planned as new) and diff
     (one diff per changed file).
 version_added: "0.2.0"
-author: lowlat maintainers
+author: lowlat maintainers (!UNKNOWN)
+extends_documentation_fragment:
+  - lowlat.trading.attributes
 options:
   directories:
     description: Directories to create or correct.

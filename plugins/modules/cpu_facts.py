@@ -15,9 +15,10 @@ description:
   - Structured for the audit to compare with the plan. Changes nothing.
   - When I(root) points at a fixture tree, C(lowlat_topology.fixture) names the shape it stands in for.
 version_added: "0.1.0"
-author: lowlat maintainers
+author: lowlat maintainers (!UNKNOWN)
 extends_documentation_fragment:
   - lowlat.trading.hostfs
+  - lowlat.trading.attributes
 options:
   nic:
     description: The trading NIC. Default is the default-route interface, else the first physical one.

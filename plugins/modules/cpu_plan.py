@@ -18,9 +18,10 @@ description:
     change, before anything is changed.
   - Changes nothing on the host.
 version_added: "0.1.0"
-author: lowlat maintainers
+author: lowlat maintainers (!UNKNOWN)
 extends_documentation_fragment:
   - lowlat.trading.hostfs
+  - lowlat.trading.attributes
 options:
   nic:
     description: The trading NIC. Default is the default-route interface, else the first physical one.

@@ -18,9 +18,10 @@ description:
     the option, the value given and what to give (an empty or invalid pattern, an IRQ number that is a
     bool, a float or outside 0-65535, an interface name the kernel would not accept, an empty CPU set).
 version_added: "0.1.0"
-author: lowlat maintainers
+author: lowlat maintainers (!UNKNOWN)
 extends_documentation_fragment:
   - lowlat.trading.hostfs
+  - lowlat.trading.attributes
 options:
   cpus:
     description: The CPU set, non-empty (cpulist syntax, for example C(1,37) or C(0-3); or a CPU id or a list).

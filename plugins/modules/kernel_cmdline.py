@@ -24,9 +24,10 @@ description:
     or a shell would interpret. The kernel's own quoting (C(key="value with spaces")) is not
     supported. A refused item fails the module, naming it, before anything is written.
 version_added: "0.1.0"
-author: lowlat maintainers
+author: lowlat maintainers (!UNKNOWN)
 extends_documentation_fragment:
   - lowlat.trading.hostfs
+  - lowlat.trading.attributes
 options:
   args:
     description:
@@ -212,7 +213,7 @@ def main():
         allowed = f"one argument per item; no whitespace, quotes or {' '.join(sorted(UNSAFE))}"
         module.fail_json(msg=f"refused ({allowed}), nothing was changed: " + "; ".join(refused))
     ensure, remove = normalize(p["args"]), normalize(p["remove"])
-    clash = sorted({k for k, _ in ensure} & {k for k, _ in remove})
+    clash = sorted({k for k, _value in ensure} & {k for k, _value in remove})
     if clash:
         module.fail_json(msg=f"keys {', '.join(clash)} are both in args and remove; keep each in one list")
 

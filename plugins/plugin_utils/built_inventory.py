@@ -17,15 +17,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ansible import template as ansible_template
 from ansible.utils.unsafe_proxy import AnsibleUnsafeText, wrap_var
 
-try:  # ansible-core 2.19+: data tagging. A plain str carries no tag, so it is already untrusted.
-    from ansible.template import trust_as_template  # noqa: F401  (only probed for)
-
+if hasattr(ansible_template, "trust_as_template"):
+    # ansible-core 2.19+: data tagging. A plain str carries no tag, so it is already untrusted.
     def _plain_text(text: str) -> str:
         return text
 
-except ImportError:  # 2.17, 2.18: a str is templated unless it is an AnsibleUnsafeText
+else:  # 2.17, 2.18: a str is templated unless it is an AnsibleUnsafeText
     _plain_text = AnsibleUnsafeText
 
 _SCALARS = (int, float, bool, type(None))

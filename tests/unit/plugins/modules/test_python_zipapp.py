@@ -8,13 +8,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from ansible.errors import AnsibleLookupError
 
 from ansible_collections.lowlat.trading.plugins.lookup.python_zipapp import build_zipapp, write_once
 
 REPO = Path(__file__).resolve().parents[4]
 CLI = REPO / "roles/irq_affinity/files/lowlat-irq-pin"
-MODULE_UTILS = ["cpulist", "hostfs", "interrupts", "irq_pinning", "topology"]
+# What the irq_affinity role builds lowlat-irq-pin with.
+MODULE_UTILS = yaml.safe_load((REPO / "roles/irq_affinity/vars/main.yml").read_text())["__irq_affinity_module_utils"]
 
 
 @pytest.fixture
