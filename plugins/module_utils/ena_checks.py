@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from ansible.module_utils.parsing.convert_bool import boolean
+from ansible_collections.lowlat.trading.plugins.module_utils.check_builders import not_applicable, setting_on
 
 # Knob names said once, so the checks on an ENA NIC and the not_applicable rows on any other NIC
 # carry the same names.
@@ -55,11 +55,6 @@ EOL = "[ \t]*$"
 CURRENT = r"(?![\s\S]*Current hardware settings)"
 
 
-def _on(settings: dict, name: str) -> bool:
-    """An ena_* boolean as Ansible reads it ('yes', 'true', 1, ...)."""
-    return boolean(settings.get(name, False), strict=False)
-
-
 def _int(value) -> int:
     """A number as Jinja's int filter reads it (0 when it is none)."""
     try:
@@ -69,10 +64,6 @@ def _int(value) -> int:
             return int(float(value))
         except (TypeError, ValueError, OverflowError):
             return 0
-
-
-def _na(knob: str, reason: str) -> dict:
-    return {"knob": knob, "kind": "not_applicable", "reason": reason}
 
 
 def _ethtool(knob: str, option: str, ifname: str, pattern: str, expected: str) -> dict:
@@ -122,9 +113,9 @@ def module_checks(settings: dict, host: dict) -> list[dict]:
             }
             for key, value in options.items()
         )
-    if not _on(settings, "force_large_llq_header"):
+    if not setting_on(settings, "force_large_llq_header"):
         checks.append(
-            _na(
+            not_applicable(
                 LARGE_LLQ,
                 "ena_force_large_llq_header is false: the driver's default LLQ header size "
                 "(96 B on c5n / Nitro v3)",
@@ -132,7 +123,7 @@ def module_checks(settings: dict, host: dict) -> list[dict]:
         )
     if "phc_enable" not in options:
         checks.append(
-            _na(
+            not_applicable(
                 PHC,
                 "ena_phc_enable is false: AWS offers the PTP hardware clock on "
                 "M7a/M7g/M7i/R7a/R7g/R7i/I8g/I8ge, not c5n",
@@ -179,15 +170,15 @@ def counter_checks(settings: dict, host: dict) -> list[dict]:
         }
         for stat in settings["counter_checks"]
     ]
-    express = _on(settings, "express")
+    express = setting_on(settings, "express")
     checks.append(
-        _na(
+        not_applicable(
             EXPRESS,
             "an ENI attribute set through the EC2 API (terraform), not on the host; expected "
             f"{'on' if express else 'off'} (ena_express)",
         )
     )
-    if _on(settings, "check_srd_mode") and not express:
+    if setting_on(settings, "check_srd_mode") and not express:
         checks.append(
             {
                 "knob": "ENA Express off (ena_srd_mode counter)",
@@ -203,7 +194,7 @@ def counter_checks(settings: dict, host: dict) -> list[dict]:
 
 def ena_only_checks(settings: dict, host: dict) -> list[dict]:
     """The ENA-only knobs, or (on any other NIC, or none) each of them not_applicable."""
-    if _on(host, "is_ena"):
+    if setting_on(host, "is_ena"):
         return [
             *module_checks(settings, host),
             *driver_checks(settings, host),
@@ -211,7 +202,7 @@ def ena_only_checks(settings: dict, host: dict) -> list[dict]:
         ]
     knobs = [LARGE_LLQ, MODULE_OPTIONS, PHC, DRIVER, EXPRESS]
     knobs += [_counter_knob(stat) for stat in settings["counter_checks"]]
-    return [_na(knob, host["skip_reason"]) for knob in knobs]
+    return [not_applicable(knob, host["skip_reason"]) for knob in knobs]
 
 
 def queue_checks(host: dict) -> list[dict]:
@@ -224,7 +215,7 @@ def queue_checks(host: dict) -> list[dict]:
         pattern = rf"^Combined:\s+{channels}" + EOL + CURRENT
         checks.append(_ethtool(QUEUES, "-l", ifname, pattern, f"combined {channels}"))
     else:
-        checks.append(_na(QUEUES, "ena_channels is 0: the driver's queue count is left as is"))
+        checks.append(not_applicable(QUEUES, "ena_channels is 0: the driver's queue count is left as is"))
     for ring in RINGS:
         size = nic[f"{ring}_ring"]
         knob = f"{ring} ring size"
@@ -232,17 +223,17 @@ def queue_checks(host: dict) -> list[dict]:
             pattern = rf"^{ring.upper()}:\s+{size}" + EOL + CURRENT
             checks.append(_ethtool(knob, "-g", ifname, pattern, f"{ring} {size}"))
         else:
-            checks.append(_na(knob, f"ena_{ring}_ring is 0: the driver default is left as is"))
+            checks.append(not_applicable(knob, f"ena_{ring}_ring is 0: the driver default is left as is"))
     return checks
 
 
 def moderation_checks(settings: dict, host: dict) -> list[dict]:
     """Adaptive Rx and the two interrupt delays, when ena_coalesce manages them."""
-    if not _on(settings, "coalesce"):
-        return [_na(MODERATION, "ena_coalesce is false: interrupt moderation is left as is")]
+    if not setting_on(settings, "coalesce"):
+        return [not_applicable(MODERATION, "ena_coalesce is false: interrupt moderation is left as is")]
     ifname = host["ifname"]
     nic = host["nic_settings"]
-    adaptive = "on" if _on(settings, "adaptive_rx") else "(off|n/a)"
+    adaptive = "on" if setting_on(settings, "adaptive_rx") else "(off|n/a)"
     checks = [
         _ethtool(
             "adaptive rx interrupt moderation",
@@ -277,7 +268,7 @@ def napi_checks(host: dict) -> list[dict]:
             )
         else:
             checks.append(
-                _na(
+                not_applicable(
                     knob,
                     f"ena_{key} is -1: left as is (only useful with busy polling, set by the kernel role)",
                 )
@@ -287,9 +278,9 @@ def napi_checks(host: dict) -> list[dict]:
 
 def nic_checks(settings: dict, host: dict) -> list[dict]:
     """The generic ethtool knobs (any driver), or each of them not_applicable."""
-    if not _on(host, "tune_nic"):
+    if not setting_on(host, "tune_nic"):
         knobs = [QUEUES, *(f"{ring} ring size" for ring in RINGS), MODERATION, *NAPI_KNOBS.values()]
-        return [_na(knob, generic_skip_reason(host)) for knob in knobs]
+        return [not_applicable(knob, generic_skip_reason(host)) for knob in knobs]
     return [
         {
             "knob": f"NIC settings file {host['conf_path']}",

@@ -7,9 +7,8 @@ getent_group).
 
 from __future__ import annotations
 
-from ansible.module_utils.parsing.convert_bool import boolean
-
 from ansible_collections.lowlat.trading.plugins.module_utils import hugepages_tuning as ht
+from ansible_collections.lowlat.trading.plugins.module_utils.check_builders import setting_on
 
 UNIT = "lowlat-hugepages.service"
 UNIT_DIR = "/etc/systemd/system"
@@ -20,7 +19,7 @@ def _na(reason: str) -> dict:
 
 
 def mount_checks(plan: dict, settings: dict, host: dict) -> list[dict]:
-    if not boolean(settings["mount"], strict=False):
+    if not setting_on(settings, "mount"):
         return [_na("hugepages_mount is false")]
     mount = ht.mount(plan, settings, host)
     checks = [

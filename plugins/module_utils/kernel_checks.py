@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.lowlat.trading.plugins.module_utils import kernel_tuning as kt
+from ansible_collections.lowlat.trading.plugins.module_utils.check_builders import not_applicable, service
 
 # An argument is present in GRUB_CMDLINE_LINUX='...' (drop-in) or args="..." (grubby --info).
 LOADER_PRE = r"""^(?:GRUB_CMDLINE_LINUX|args)=.*?[\s'"=]"""
@@ -30,14 +31,6 @@ NO_SWAP = r"\AFilename[^\n]*\n?\Z"
 def _whole(value: str) -> str:
     """The whole output (e.g. `sort -u` of a per-CPU file) is exactly this value."""
     return rf"\A{value}\s*\Z"
-
-
-def _na(knob: str, reason: str) -> dict:
-    return {"knob": knob, "kind": "not_applicable", "reason": reason}
-
-
-def _service(knob: str, unit: str, expected: str, scope: str) -> dict:
-    return {"knob": knob, "kind": "service", "unit": unit, "expected": expected, "scope": scope}
 
 
 def _file_lines(knob: str, path: str, lines) -> list[dict]:
@@ -122,17 +115,19 @@ def cmdline_checks(plan: dict, settings: dict, host: dict) -> list[dict]:
             }
         )
     if not iso:
-        checks.append(_na("isolcpus / nohz_full / rcu_nocbs", "the plan isolates no CPUs on this host"))
+        checks.append(
+            not_applicable("isolcpus / nohz_full / rcu_nocbs", "the plan isolates no CPUs on this host")
+        )
     if not kt.cstate_control(plan, settings):
         types = ", ".join(settings.get("cstate_instance_types") or [])
         checks.append(
-            _na(
+            not_applicable(
                 "intel_idle.max_cstate / processor.max_cstate",
                 f"{_type_or(plan, 'this instance type (unknown)')} does not give the OS C-state control (AWS: {types})",
             )
         )
     if host.get("in_container"):
-        checks.append(_na("boot loader update", host.get("reboot_reason") or ""))
+        checks.append(not_applicable("boot loader update", host.get("reboot_reason") or ""))
     return checks
 
 
@@ -157,7 +152,7 @@ def cpuaffinity_checks(plan: dict, settings: dict) -> list[dict]:
                 "path": kt.CPUAFFINITY_FILE,
                 "scope": "persistent",
             },
-            _na("PID 1 CPU affinity", "kernel_systemd_cpuaffinity is false"),
+            not_applicable("PID 1 CPU affinity", "kernel_systemd_cpuaffinity is false"),
         ]
     housekeeping = plan["housekeeping"]
     return [
@@ -191,7 +186,7 @@ def thp_checks(settings: dict) -> list[dict]:
             "bracketed": True,
             "scope": "runtime",
         },
-        _service("lowlat-thp.service", "lowlat-thp.service", "enabled", "persistent"),
+        service("lowlat-thp.service", "lowlat-thp.service", "enabled", "persistent"),
         *_file_lines(
             "lowlat-thp.service setting", f"{kt.UNIT_DIR}/lowlat-thp.service", kt.thp_exec(settings)
         ),
@@ -200,7 +195,7 @@ def thp_checks(settings: dict) -> list[dict]:
 
 def cpupower_checks(plan: dict, settings: dict, host: dict) -> list[dict]:
     if not kt.switch_on(settings, "cpupower"):
-        return [_na("cpufreq governor / cpuidle states", "kernel_cpupower is false")]
+        return [not_applicable("cpufreq governor / cpuidle states", "kernel_cpupower is false")]
     units = kt.boot_units(plan, settings, host.get("state") or {})
     governor = settings["cpu_governor"]
     checks = []
@@ -217,7 +212,7 @@ def cpupower_checks(plan: dict, settings: dict, host: dict) -> list[dict]:
         )
     else:
         checks.append(
-            _na(
+            not_applicable(
                 "cpufreq governor",
                 f"cpufreq is not exposed on this instance ({_type_or(plan, 'unknown type')})",
             )
@@ -225,14 +220,16 @@ def cpupower_checks(plan: dict, settings: dict, host: dict) -> list[dict]:
     deep = units["deep_idle_states"]
     if not units["cpuidle_exposed"]:
         checks.append(
-            _na(
+            not_applicable(
                 "cpuidle deep states",
                 f"cpuidle states are not exposed on this instance ({_type_or(plan, 'unknown type')})",
             )
         )
     elif not deep:
         checks.append(
-            _na("cpuidle deep states", f"no idle state deeper than state{settings['cpuidle_max_state']}")
+            not_applicable(
+                "cpuidle deep states", f"no idle state deeper than state{settings['cpuidle_max_state']}"
+            )
         )
     for state in deep:
         checks.append(
@@ -250,7 +247,7 @@ def cpupower_checks(plan: dict, settings: dict, host: dict) -> list[dict]:
             }
         )
     if units["cpupower_applicable"]:
-        checks.append(_service("lowlat-cpupower.service", "lowlat-cpupower.service", "enabled", "persistent"))
+        checks.append(service("lowlat-cpupower.service", "lowlat-cpupower.service", "enabled", "persistent"))
         checks.extend(
             _file_lines(
                 "lowlat-cpupower.service setting",
@@ -263,7 +260,7 @@ def cpupower_checks(plan: dict, settings: dict, host: dict) -> list[dict]:
 
 def workqueue_checks(plan: dict, settings: dict) -> list[dict]:
     if not kt.switch_on(settings, "workqueue_cpumask"):
-        return [_na("workqueue cpumask", "kernel_workqueue_cpumask is false")]
+        return [not_applicable("workqueue cpumask", "kernel_workqueue_cpumask is false")]
     mask = plan["masks"]["housekeeping"]
     return [
         {
@@ -274,7 +271,7 @@ def workqueue_checks(plan: dict, settings: dict) -> list[dict]:
             "expected": f"{mask} (housekeeping)",
             "scope": "runtime",
         },
-        _service("lowlat-workqueue.service", "lowlat-workqueue.service", "enabled", "persistent"),
+        service("lowlat-workqueue.service", "lowlat-workqueue.service", "enabled", "persistent"),
         *_file_lines(
             "lowlat-workqueue.service setting",
             f"{kt.UNIT_DIR}/lowlat-workqueue.service",
@@ -286,13 +283,13 @@ def workqueue_checks(plan: dict, settings: dict) -> list[dict]:
 def irqbalance_checks(plan: dict, settings: dict, host: dict) -> list[dict]:
     if settings["irqbalance_mode"] == "stop":
         return [
-            _service("irqbalance", "irqbalance.service", "masked", "persistent"),
-            _service("irqbalance", "irqbalance.service", "inactive", "runtime"),
+            service("irqbalance", "irqbalance.service", "masked", "persistent"),
+            service("irqbalance", "irqbalance.service", "inactive", "runtime"),
         ]
     lines = kt.irqbalance(plan)["lines"]
     return [
-        _service("irqbalance", "irqbalance.service", "enabled", "persistent"),
-        _service("irqbalance", "irqbalance.service", "active", "runtime"),
+        service("irqbalance", "irqbalance.service", "enabled", "persistent"),
+        service("irqbalance", "irqbalance.service", "active", "runtime"),
         *(
             {
                 "knob": f"irqbalance {key}",
@@ -307,7 +304,7 @@ def irqbalance_checks(plan: dict, settings: dict, host: dict) -> list[dict]:
 
 
 def service_checks(settings: dict, host: dict) -> list[dict]:
-    checks = [_service(unit, unit, "masked", "persistent") for unit in settings.get("masked_units") or []]
+    checks = [service(unit, unit, "masked", "persistent") for unit in settings.get("masked_units") or []]
     if host.get("ksm_present"):
         checks.append(
             {
@@ -320,14 +317,14 @@ def service_checks(settings: dict, host: dict) -> list[dict]:
         )
     else:
         checks.append(
-            _na(
+            not_applicable(
                 "KSM",
                 f"no /sys/kernel/mm/ksm under {host.get('sysfs_root', '/')} "
                 "(kernel without CONFIG_KSM, or a fixture tree)",
             )
         )
     if kt.switch_on(settings, "swapoff"):
-        checks.append(_service("swap", "swap.target", "masked", "persistent"))
+        checks.append(service("swap", "swap.target", "masked", "persistent"))
         checks.append(
             {
                 "knob": "swap",
@@ -340,7 +337,7 @@ def service_checks(settings: dict, host: dict) -> list[dict]:
         )
     else:
         swappiness = kt.sysctls(settings).get("vm.swappiness", "unchanged")
-        checks.append(_na("swap", f"kernel_swapoff is false (vm.swappiness {swappiness} applies)"))
+        checks.append(not_applicable("swap", f"kernel_swapoff is false (vm.swappiness {swappiness} applies)"))
     return checks
 
 

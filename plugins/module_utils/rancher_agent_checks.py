@@ -7,15 +7,13 @@ so its registration record is known), record_path and record_lines (the record t
 
 from __future__ import annotations
 
-
-def _na(knob: str, reason: str) -> dict:
-    return {"knob": knob, "kind": "not_applicable", "reason": reason}
+from ansible_collections.lowlat.trading.plugins.module_utils.check_builders import not_applicable
 
 
 def registration_checks(host: dict) -> list[dict]:
     if not host.get("registered"):
         return [
-            _na(
+            not_applicable(
                 "Rancher registration settings",
                 f"the agent was registered with {host.get('origin', '')} outside this role: its roles, labels "
                 "and taints are not known here",
@@ -51,11 +49,11 @@ def checks(plan: dict, settings: dict, host: dict) -> list[dict]:
             "scope": "runtime",
         },
         *registration_checks(host),
-        _na(
+        not_applicable(
             "node labels and taints",
             "they live in the Kubernetes API (Rancher applies them at registration): kubectl get node -o yaml",
         ),
-        _na(
+        not_applicable(
             "kubelet reserved CPUs",
             "set in the Rancher cluster's machineSelectorConfig, not on the host: system-agent-install.sh takes no "
             "kubelet arguments (docs/rancher.md)",

@@ -33,7 +33,12 @@ from __future__ import annotations
 import json
 import re
 
-from ansible.module_utils.parsing.convert_bool import boolean
+from ansible_collections.lowlat.trading.plugins.module_utils.check_builders import (
+    file_line,
+    not_applicable,
+    service,
+    setting_on,
+)
 
 READY_PROBE = (
     "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=3).read().decode())"
@@ -48,23 +53,6 @@ FIXED_UNIT_LINES = (
     "ProtectSystem=strict",
     "CapabilityBoundingSet=",
 )
-
-
-def _on(values: dict, name: str) -> bool:
-    """A boolean as Ansible reads it ('yes', 'true', 1, ...)."""
-    return boolean(values.get(name, False), strict=False)
-
-
-def _na(knob: str, reason: str) -> dict:
-    return {"knob": knob, "kind": "not_applicable", "reason": reason}
-
-
-def _service(knob: str, unit: str, expected: str, scope: str) -> dict:
-    return {"knob": knob, "kind": "service", "unit": unit, "expected": expected, "scope": scope}
-
-
-def _file_line(knob: str, path: str, line: str) -> dict:
-    return {"knob": knob, "kind": "file_line", "path": path, "line": line, "scope": "persistent"}
 
 
 def _proc(knob: str, host: dict, command: str, pattern: str, expected: str) -> dict:
@@ -84,8 +72,8 @@ def service_checks(host: dict) -> list[dict]:
     """The unit enabled and running, the release `current` points at and the one the process runs, ready."""
     release_dir = re.escape(f"{host['release_dir']}")
     return [
-        _service("lowlat-engine.service enabled", host["unit"], "enabled", "persistent"),
-        _service("lowlat-engine.service running", host["unit"], "active", "runtime"),
+        service("lowlat-engine.service enabled", host["unit"], "enabled", "persistent"),
+        service("lowlat-engine.service running", host["unit"], "active", "runtime"),
         {
             "knob": "current release",
             "kind": "command",
@@ -124,15 +112,15 @@ def config_checks(settings: dict, host: dict) -> list[dict]:
         "address": host["venue_address"],
         "recovery": host["feed_recovery"],
     }
-    if _on(host, "admin_token_set"):
+    if setting_on(host, "admin_token_set"):
         toml["admin_token_file"] = host["admin_token_file"]
     return [
         *(
-            _file_line(f"unit {line.split('=', maxsplit=1)[0]}", host["unit_path"], line)
+            file_line(f"unit {line.split('=', maxsplit=1)[0]}", host["unit_path"], line)
             for line in unit_lines
         ),
         *(
-            _file_line(f"engine.toml {key}", host["config"], f"{key} = {json.dumps(value)}")
+            file_line(f"engine.toml {key}", host["config"], f"{key} = {json.dumps(value)}")
             for key, value in toml.items()
         ),
     ]
@@ -141,9 +129,9 @@ def config_checks(settings: dict, host: dict) -> list[dict]:
 def affinity_checks(host: dict) -> list[dict]:
     """CPUAffinity= from the plan: written (as a comment when not enforced) and checked live."""
     cpus = host["cpus"]
-    enforced = _on(host, "affinity")
+    enforced = setting_on(host, "affinity")
     checks = [
-        _file_line("unit CPUAffinity", host["unit_path"], f"{'' if enforced else '# '}CPUAffinity={cpus}")
+        file_line("unit CPUAffinity", host["unit_path"], f"{'' if enforced else '# '}CPUAffinity={cpus}")
     ]
     if enforced:
         checks.append(
@@ -156,22 +144,22 @@ def affinity_checks(host: dict) -> list[dict]:
             )
         )
     else:
-        checks.append(_na("engine CPU affinity", host["affinity_reason"]))
+        checks.append(not_applicable("engine CPU affinity", host["affinity_reason"]))
     return checks
 
 
 def numa_checks(settings: dict, host: dict) -> list[dict]:
     """NUMAPolicy=/NUMAMask= on the plan's NIC node, and the policy the running engine has."""
-    if not _on(host, "numa"):
-        return [_na("engine NUMA policy", host["numa_reason"])]
+    if not setting_on(host, "numa"):
+        return [not_applicable("engine NUMA policy", host["numa_reason"])]
     node = host["numa_node"]
     checks = [
-        _file_line("unit NUMA policy", host["unit_path"], f"NUMAPolicy={settings['numa_policy']}"),
-        _file_line("unit NUMA node", host["unit_path"], f"NUMAMask={node}"),
+        file_line("unit NUMA policy", host["unit_path"], f"NUMAPolicy={settings['numa_policy']}"),
+        file_line("unit NUMA node", host["unit_path"], f"NUMAMask={node}"),
     ]
-    if _on(host, "in_container"):
+    if setting_on(host, "in_container"):
         checks.append(
-            _na(
+            not_applicable(
                 "engine NUMA policy",
                 "reading another user's /proc/PID/numa_maps needs CAP_SYS_PTRACE, which a container does not have",
             )
@@ -186,11 +174,11 @@ def numa_checks(settings: dict, host: dict) -> list[dict]:
 
 def fifo_checks(settings: dict, host: dict) -> list[dict]:
     """CPUSchedulingPriority= and the running engine's policy, when SCHED_FIFO applies."""
-    if not _on(host, "fifo"):
-        return [_na("engine SCHED_FIFO", host["fifo_reason"])]
+    if not setting_on(host, "fifo"):
+        return [not_applicable("engine SCHED_FIFO", host["fifo_reason"])]
     priority = settings["sched_fifo_priority"]
     return [
-        _file_line("unit SCHED_FIFO", host["unit_path"], f"CPUSchedulingPriority={priority}"),
+        file_line("unit SCHED_FIFO", host["unit_path"], f"CPUSchedulingPriority={priority}"),
         _proc(
             "engine SCHED_FIFO",
             host,
@@ -204,9 +192,9 @@ def fifo_checks(settings: dict, host: dict) -> list[dict]:
 def memory_checks(settings: dict, host: dict) -> list[dict]:
     """The locked-memory limit and the hugetlbfs mount, each where this host can have them."""
     checks = []
-    if _on(host, "in_container"):
+    if setting_on(host, "in_container"):
         checks.append(
-            _na(
+            not_applicable(
                 "engine locked-memory limit",
                 "a container's systemd cannot raise RLIMIT_MEMLOCK above the container's own hard limit "
                 "(no CAP_SYS_RESOURCE)",
@@ -222,7 +210,7 @@ def memory_checks(settings: dict, host: dict) -> list[dict]:
         )
         checks.append(memlock)
     path = settings["hugetlbfs_path"]
-    if path and not _on(host, "hugetlbfs_fallback"):
+    if path and not setting_on(host, "hugetlbfs_fallback"):
         checks.append(
             {
                 "knob": "engine hugetlbfs",
@@ -233,14 +221,14 @@ def memory_checks(settings: dict, host: dict) -> list[dict]:
             }
         )
     else:
-        checks.append(_na("engine hugetlbfs", host["hugetlbfs_reason"]))
+        checks.append(not_applicable("engine hugetlbfs", host["hugetlbfs_reason"]))
     return checks
 
 
 def cloudwatch_checks(settings: dict, host: dict) -> list[dict]:
     """The CloudWatch publisher installed and running while its namespace is set, else its unit gone."""
     unit_path = host["cloudwatch_unit_path"]
-    if not _on(host, "cloudwatch_enabled"):
+    if not setting_on(host, "cloudwatch_enabled"):
         return [
             {
                 "knob": "lowlat-engine-cloudwatch.service absent",
@@ -253,10 +241,10 @@ def cloudwatch_checks(settings: dict, host: dict) -> list[dict]:
     lines = [f"User={settings['user']}", f"ExecStart={host['cloudwatch_exec']}", f"PartOf={host['unit']}"]
     namespace = json.dumps(f"{settings['cloudwatch_namespace']}")
     return [
-        _service("lowlat-engine-cloudwatch.service enabled", unit, "enabled", "persistent"),
-        _service("lowlat-engine-cloudwatch.service running", unit, "active", "runtime"),
-        *(_file_line(f"publisher unit {line.split('=', maxsplit=1)[0]}", unit_path, line) for line in lines),
-        _file_line("cloudwatch.toml namespace", host["cloudwatch_config"], f"namespace = {namespace}"),
+        service("lowlat-engine-cloudwatch.service enabled", unit, "enabled", "persistent"),
+        service("lowlat-engine-cloudwatch.service running", unit, "active", "runtime"),
+        *(file_line(f"publisher unit {line.split('=', maxsplit=1)[0]}", unit_path, line) for line in lines),
+        file_line("cloudwatch.toml namespace", host["cloudwatch_config"], f"namespace = {namespace}"),
     ]
 
 

@@ -238,7 +238,7 @@ def test_the_rendered_configuration_has_the_topic_route_first(rendered: Rendered
         "continue": True,
         "matchers": ['severity=~"critical|warning"'],
     }
-    # The line the role's audit manifest expects (templates/audit_checks.yml.j2).
+    # The line the role's audit manifest expects (module_utils/alertmanager_checks.py).
     assert f"  - topic_arn: {setup.topic_arn}" in rendered.config.read_text().splitlines()
     # The severity routes still follow: the topic is in addition to them.
     assert [r["receiver"] for r in config["route"]["routes"][1:]] == ["null", "null"]
