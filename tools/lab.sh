@@ -168,6 +168,9 @@ down() {
     log "no lab hosts running"
   fi
   python3 tools/moto_lab.py stop --state-dir "$STATE" || true
+  # Facts cached for the lab's hosts (ansible.cfg: smart gathering, an hour's cache) describe containers
+  # that are gone: new ones get other addresses, and a stale cache would be believed for the hour.
+  rm -f "$repo"/.cache/facts/*lowlat-lab-*
 }
 
 case "${1:-}" in
