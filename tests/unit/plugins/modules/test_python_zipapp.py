@@ -16,7 +16,9 @@ from ansible_collections.lowlat.trading.plugins.lookup.python_zipapp import buil
 REPO = Path(__file__).resolve().parents[4]
 CLI = REPO / "roles/irq_affinity/files/lowlat-irq-pin"
 # What the irq_affinity role builds lowlat-irq-pin with.
-MODULE_UTILS = yaml.safe_load((REPO / "roles/irq_affinity/vars/main.yml").read_text())["__irq_affinity_module_utils"]
+MODULE_UTILS = yaml.safe_load((REPO / "roles/irq_affinity/vars/main.yml").read_text())[
+    "__irq_affinity_module_utils"
+]
 
 
 @pytest.fixture
