@@ -13,6 +13,7 @@ and:
 
 from __future__ import annotations
 
+from ansible_collections.lowlat.trading.plugins.module_utils import check_builders as cb
 from ansible_collections.lowlat.trading.plugins.module_utils import monitoring_checks as mc
 
 NAME = "alertmanager"
@@ -24,7 +25,7 @@ def config_checks(settings: dict, host: dict) -> list[dict]:
     is off without peers."""
     config = host["config"]
     checks = [
-        mc.command(
+        cb.command(
             f"{NAME} configuration valid",
             [host["amtool"], "check-config", config],
             "SUCCESS",
@@ -35,10 +36,10 @@ def config_checks(settings: dict, host: dict) -> list[dict]:
     topic = settings["sns_topic_arn"]
     if len(topic) > 0:
         checks.append(
-            mc.file_line(f"{NAME} alerts to the SNS alert topic", config, f"  - topic_arn: {topic}")
+            cb.file_line(f"{NAME} alerts to the SNS alert topic", config, f"  - topic_arn: {topic}")
         )
     if len(settings["cluster_peers"]) == 0:
-        checks.append(mc.not_applicable(f"{NAME} clustering", SINGLE))
+        checks.append(cb.not_applicable(f"{NAME} clustering", SINGLE))
     return checks
 
 

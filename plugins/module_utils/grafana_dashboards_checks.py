@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 
-from ansible_collections.lowlat.trading.plugins.module_utils import monitoring_checks as mc
+from ansible_collections.lowlat.trading.plugins.module_utils import check_builders as cb
 
 NOT_INSTALLED = " is not installed: this role provisions dashboards and the datasource only; install Grafana from its packages"
 
@@ -28,12 +28,12 @@ NOT_INSTALLED = " is not installed: this role provisions dashboards and the data
 def provisioning_checks(settings: dict, host: dict) -> list[dict]:
     """The dashboard provider and the datasource point where the role says, and each dashboard is there."""
     checks = [
-        mc.file_line(
+        cb.file_line(
             "grafana dashboard provider",
             host["provider_file"],
             "      path: " + json.dumps(settings["dir"]),
         ),
-        mc.file_line(
+        cb.file_line(
             "grafana Prometheus datasource",
             host["datasource_file"],
             "    url: " + json.dumps(settings["prometheus_url"]),
@@ -41,7 +41,7 @@ def provisioning_checks(settings: dict, host: dict) -> list[dict]:
     ]
     for file, uid in host["dashboards"]:
         checks.append(
-            mc.file_line(
+            cb.file_line(
                 f"grafana dashboard {file}", f"{settings['dir']}/{file}", f'  "uid": {json.dumps(uid)},'
             )
         )
@@ -55,14 +55,14 @@ def admin_checks(settings: dict, host: dict) -> list[dict]:
         return []
     group = host["admin_group"]
     checks = [
-        mc.command(
+        cb.command(
             "grafana admin password file",
             ["stat", "-c", "%a %U:%G", settings["admin_password_file"]],
             f"^640 root:{re.escape(group)}$",
             f"present, 0640 root:{group} (content not recorded)",
             "persistent",
         ),
-        mc.file_line(
+        cb.file_line(
             "grafana admin password read from the file",
             host["admin_dropin"],
             f"Environment={host['admin_password_env']}",
@@ -70,7 +70,7 @@ def admin_checks(settings: dict, host: dict) -> list[dict]:
     ]
     if host.get("admin_user"):
         checks.append(
-            mc.file_line(
+            cb.file_line(
                 "grafana admin user",
                 host["admin_dropin"],
                 f"Environment=GF_SECURITY_ADMIN_USER={host['admin_user']}",
@@ -82,9 +82,9 @@ def admin_checks(settings: dict, host: dict) -> list[dict]:
 def service_check(settings: dict, host: dict) -> dict:
     """Grafana runs, when it is installed (the role does not install it)."""
     unit = settings["service"]
-    if mc.switch_on(host["installed"]):
-        return mc.service("grafana running", unit, "active", "runtime")
-    return mc.not_applicable("grafana running", f"{unit}{NOT_INSTALLED}")
+    if cb.switch_on(host["installed"]):
+        return cb.service("grafana running", unit, "active", "runtime")
+    return cb.not_applicable("grafana running", f"{unit}{NOT_INSTALLED}")
 
 
 def checks(plan: dict, settings: dict, host: dict) -> list[dict]:

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.lowlat.trading.plugins.module_utils.check_builders import (  # noqa: F401  (re-exported: mc.service ...)
+from ansible_collections.lowlat.trading.plugins.module_utils.check_builders import (
     command,
     file_line,
-    not_applicable,
     service,
     switch_on,
 )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 
+from ansible_collections.lowlat.trading.plugins.module_utils import check_builders as cb
 from ansible_collections.lowlat.trading.plugins.module_utils import monitoring_checks as mc
 
 NAME = "node_exporter"
@@ -33,11 +34,11 @@ def web_config_checks(settings: dict, host: dict) -> list[dict]:
         checks.append(mc.flag_check(f"{NAME} web configuration in use", host, "web.config.file"))
     if tls:
         cert_line = "  cert_file: " + json.dumps(settings["tls_cert_file"])
-        checks.append(mc.file_line(f"{NAME} TLS certificate", host["web_config"], cert_line))
+        checks.append(cb.file_line(f"{NAME} TLS certificate", host["web_config"], cert_line))
     else:
-        checks.append(mc.not_applicable(f"{NAME} TLS", PLAIN_HTTP))
+        checks.append(cb.not_applicable(f"{NAME} TLS", PLAIN_HTTP))
     if not basic_auth:
-        checks.append(mc.not_applicable(f"{NAME} basic auth", "node_exporter_basic_auth_user is empty"))
+        checks.append(cb.not_applicable(f"{NAME} basic auth", "node_exporter_basic_auth_user is empty"))
     return checks
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.lowlat.trading.plugins.module_utils import check_builders as cb
 from ansible_collections.lowlat.trading.plugins.module_utils import monitoring_checks as mc
 
 NAME = "prometheus"
@@ -26,7 +27,7 @@ def promtool_checks(host: dict) -> list[dict]:
     """promtool accepts the configuration (which includes the rule files) and each rule file the role wrote."""
     promtool, config = host["promtool"], host["config"]
     checks = [
-        mc.command(
+        cb.command(
             f"{NAME} configuration and rules valid",
             [promtool, "check", "config", config],
             f"SUCCESS: {re.escape(config)} is valid",
@@ -36,7 +37,7 @@ def promtool_checks(host: dict) -> list[dict]:
     ]
     for rules in host["rule_files"]:
         checks.append(
-            mc.command(
+            cb.command(
                 f"{NAME} rules {rules}",
                 [promtool, "check", "rules", f"{host['rules_dir']}/{rules}"],
                 "SUCCESS: [0-9]+ rules found",
