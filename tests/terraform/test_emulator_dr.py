@@ -85,16 +85,34 @@ class Pair(Deployment):
         return self.outputs["standby_stack"]["value"]
 
 
-@pytest.fixture(scope="module")
-def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
-    env_dir = TF_ROOT / "environments" / ENV
+# moto answers 500 (an exception inside moto, its HTML error page) on rare calls of this large apply
+# under the test command's load (seen once: ReplaceNetworkAclAssociation), and the provider's retry of
+# a create that had taken effect then meets "already exists". The whole environment is then applied
+# once more on a fresh server; any other failure, or a second one, fails the test as it is.
+EMULATOR_FAULT = "StatusCode: 500"
+
+
+@dataclass
+class Applied:
+    server: MotoServer
+    tf: Terraform
+    tmp: Any
+    stand_in_vpc: str
+    var_file: Any
+    plan_json: dict[str, Any]
+    outputs: dict[str, Any]
+    host_groups: Any
+    dr_groups: Any
+
+
+def _apply(tmp_path_factory: pytest.TempPathFactory, env_dir) -> Applied:
+    """A fresh moto server with what the emulator needs, and prod-with-dr planned and applied on it."""
     tmp = tmp_path_factory.mktemp("tf-prod-with-dr")
     server = MotoServer(log_path=tmp / "moto.log", settings=EMULATOR_SETTINGS)
     server.start()
-    tf = Terraform(endpoint=server.url, workdir=tmp / "work")
-    deploy: Pair | None = None
     stand_in_vpc = ""
     try:
+        tf = Terraform(endpoint=server.url, workdir=tmp / "work")
         # The Route 53 health checkers' managed prefix list, which moto does not have built in.
         prefix_list = server.client("ec2", REGION).create_managed_prefix_list(
             PrefixListName=f"com.amazonaws.{REGION}.route53-healthchecks",
@@ -120,19 +138,45 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
         var_file.write_text(body)
         # checkov reads the plan with the pairing's gaps closed (DNSSEC, query logs, table replicas).
         plan_json, outputs = plan_and_apply(tf, env_dir, var_file, tmp, ("-var=dr_emulator_gaps={}",))
-        (tmp / "outputs.json").write_text(json.dumps(outputs))
+    except BaseException:
+        server.stop()
+        raise
+    (tmp / "outputs.json").write_text(json.dumps(outputs))
+    return Applied(server, tf, tmp, stand_in_vpc, var_file, plan_json, outputs, host_groups, dr_groups)
+
+
+def _apply_once_more_on_an_emulator_fault(tmp_path_factory: pytest.TempPathFactory, env_dir) -> Applied:
+    try:
+        return _apply(tmp_path_factory, env_dir)
+    except AssertionError as err:
+        if EMULATOR_FAULT not in str(err):
+            raise
+        print(
+            f"\nprod-with-dr: moto answered 500 during the apply; applying once more on a fresh server:\n{err}"[
+                :3000
+            ]
+        )
+    return _apply(tmp_path_factory, env_dir)
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
+    env_dir = TF_ROOT / "environments" / ENV
+    applied = _apply_once_more_on_an_emulator_fault(tmp_path_factory, env_dir)
+    deploy: Pair | None = None
+    try:
         deploy = Pair(
             ENV,
             env_dir,
-            tf,
-            server,
-            var_file,
-            plan_json,
-            outputs,
-            host_groups,
-            tmp,
+            applied.tf,
+            applied.server,
+            applied.var_file,
+            applied.plan_json,
+            applied.outputs,
+            applied.host_groups,
+            applied.tmp,
             regions=(REGION, DR_REGION, GLOBAL_REGION),
-            dr_host_groups=dr_groups,
+            dr_host_groups=applied.dr_groups,
         )
         yield deploy
     finally:
@@ -141,10 +185,10 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
                 destroy(deploy)
         finally:
             try:
-                if stand_in_vpc:
-                    _remove_replica_subnet_group_stand_in(server, stand_in_vpc)
+                if applied.stand_in_vpc:
+                    _remove_replica_subnet_group_stand_in(applied.server, applied.stand_in_vpc)
             finally:
-                server.stop()
+                applied.server.stop()
 
 
 def _replica_subnet_group_stand_in(server: MotoServer) -> str:
