@@ -16,7 +16,11 @@ from __future__ import annotations
 import re
 
 from ansible_collections.lowlat.trading.plugins.module_utils import kernel_tuning as kt
-from ansible_collections.lowlat.trading.plugins.module_utils.check_builders import not_applicable, service
+from ansible_collections.lowlat.trading.plugins.module_utils.check_builders import (
+    not_applicable,
+    service,
+    setting_on,
+)
 
 # An argument is present in GRUB_CMDLINE_LINUX='...' (drop-in) or args="..." (grubby --info).
 LOADER_PRE = r"""^(?:GRUB_CMDLINE_LINUX|args)=.*?[\s'"=]"""
@@ -92,7 +96,7 @@ def cmdline_checks(plan: dict, settings: dict, host: dict) -> list[dict]:
         )
     iso = plan.get("isolated") or ""
     flags = settings.get("isolcpus_flags") or []
-    if iso and kt.switch_on(settings, "isolcpus") and (not flags or "domain" in flags):
+    if iso and setting_on(settings, "isolcpus") and (not flags or "domain" in flags):
         checks.append(
             {
                 "knob": "isolated CPUs",
@@ -103,7 +107,7 @@ def cmdline_checks(plan: dict, settings: dict, host: dict) -> list[dict]:
                 "scope": "boot",
             }
         )
-    if iso and kt.switch_on(settings, "nohz_full"):
+    if iso and setting_on(settings, "nohz_full"):
         checks.append(
             {
                 "knob": "nohz_full CPUs",
@@ -144,7 +148,7 @@ def sysctl_checks(settings: dict) -> list[dict]:
 
 
 def cpuaffinity_checks(plan: dict, settings: dict) -> list[dict]:
-    if not kt.switch_on(settings, "systemd_cpuaffinity"):
+    if not setting_on(settings, "systemd_cpuaffinity"):
         return [
             {
                 "knob": "systemd CPUAffinity",
@@ -194,7 +198,7 @@ def thp_checks(settings: dict) -> list[dict]:
 
 
 def cpupower_checks(plan: dict, settings: dict, host: dict) -> list[dict]:
-    if not kt.switch_on(settings, "cpupower"):
+    if not setting_on(settings, "cpupower"):
         return [not_applicable("cpufreq governor / cpuidle states", "kernel_cpupower is false")]
     units = kt.boot_units(plan, settings, host.get("state") or {})
     governor = settings["cpu_governor"]
@@ -259,7 +263,7 @@ def cpupower_checks(plan: dict, settings: dict, host: dict) -> list[dict]:
 
 
 def workqueue_checks(plan: dict, settings: dict) -> list[dict]:
-    if not kt.switch_on(settings, "workqueue_cpumask"):
+    if not setting_on(settings, "workqueue_cpumask"):
         return [not_applicable("workqueue cpumask", "kernel_workqueue_cpumask is false")]
     mask = plan["masks"]["housekeeping"]
     return [
@@ -323,7 +327,7 @@ def service_checks(settings: dict, host: dict) -> list[dict]:
                 "(kernel without CONFIG_KSM, or a fixture tree)",
             )
         )
-    if kt.switch_on(settings, "swapoff"):
+    if setting_on(settings, "swapoff"):
         checks.append(service("swap", "swap.target", "masked", "persistent"))
         checks.append(
             {

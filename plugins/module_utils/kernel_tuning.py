@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ansible.module_utils.parsing.convert_bool import boolean
-
+from ansible_collections.lowlat.trading.plugins.module_utils.check_builders import setting_on
 from ansible_collections.lowlat.trading.plugins.module_utils.cpulist import (
     format_cpulist,
     format_mask,
@@ -28,11 +27,6 @@ WORKQUEUE_SYSFS = "/sys/devices/virtual/workqueue"
 # them with "-" (systemd-sysctl then ignores the failure) and the runtime write tolerates the refusal.
 TOLERATED_SYSCTLS = ("kernel.nmi_watchdog",)
 SYSCTL_KEY = re.compile(r"^[A-Za-z0-9_./-]+$")
-
-
-def switch_on(settings: dict, name: str) -> bool:
-    """A kernel_* boolean as Ansible reads it ('yes', 'true', 1, ...)."""
-    return boolean(settings.get(name, False), strict=False)
 
 
 def arg_key(arg: str) -> str:
@@ -53,19 +47,19 @@ def boot_args(plan: dict, settings: dict) -> list[str]:
     """The boot arguments the role adds, in the order the kernel_* switches are documented."""
     iso = plan.get("isolated") or ""
     args: list[str] = []
-    if iso and switch_on(settings, "isolcpus"):
+    if iso and setting_on(settings, "isolcpus"):
         args.append("isolcpus=" + ",".join([*(settings.get("isolcpus_flags") or []), iso]))
-    if iso and switch_on(settings, "nohz_on"):
+    if iso and setting_on(settings, "nohz_on"):
         args.append("nohz=on")
-    if iso and switch_on(settings, "nohz_full"):
+    if iso and setting_on(settings, "nohz_full"):
         args.append(f"nohz_full={iso}")
-    if iso and switch_on(settings, "rcu_nocbs"):
+    if iso and setting_on(settings, "rcu_nocbs"):
         args.append(f"rcu_nocbs={iso}")
-        if switch_on(settings, "rcu_nocb_poll"):
+        if setting_on(settings, "rcu_nocb_poll"):
             args.append("rcu_nocb_poll")
-    if switch_on(settings, "rcu_normal_after_boot"):
+    if setting_on(settings, "rcu_normal_after_boot"):
         args.append("rcupdate.rcu_normal_after_boot=1")
-    if switch_on(settings, "irqaffinity"):
+    if setting_on(settings, "irqaffinity"):
         args.append(f"irqaffinity={plan['housekeeping']}")
     for switch, arg in (
         ("skew_tick", "skew_tick=1"),
@@ -73,13 +67,13 @@ def boot_args(plan: dict, settings: dict) -> list[str]:
         ("nosoftlockup", "nosoftlockup"),
         ("nmi_watchdog_off", "nmi_watchdog=0"),
     ):
-        if switch_on(settings, switch):
+        if setting_on(settings, switch):
             args.append(arg)
     args.append(f"transparent_hugepage={settings['thp']}")
     if cstate_control(plan, settings):
         args.append(f"intel_idle.max_cstate={settings['max_cstate']}")
         args.append(f"processor.max_cstate={settings['max_cstate']}")
-    if switch_on(settings, "idle_poll"):
+    if setting_on(settings, "idle_poll"):
         args.append("idle=poll")
     return args + list(settings.get("extra_args") or [])
 
@@ -121,7 +115,7 @@ def preflight_errors(plan: dict, settings: dict) -> list[str]:
     """Every reason the role's inputs cannot be applied, each saying what to change."""
     errors = []
     iso = plan.get("isolated") or ""
-    if switch_on(settings, "nohz_full") and 0 in parse_cpulist(iso):
+    if setting_on(settings, "nohz_full") and 0 in parse_cpulist(iso):
         errors.append(
             f"the plan isolates CPU 0 ({iso}), which the kernel forces out of nohz_full: keep CPU 0 in "
             "plan_housekeeping, or set kernel_nohz_full: false"
@@ -229,7 +223,7 @@ def boot_units(plan: dict, settings: dict, state: dict) -> dict:
         "cpuidle_exposed": cpuidle_exposed(power),
         "deep_idle_states": deep,
         "cpupower_exec": cpupower,
-        "cpupower_applicable": switch_on(settings, "cpupower") and bool(cpupower),
+        "cpupower_applicable": setting_on(settings, "cpupower") and bool(cpupower),
         "cpupower_drift": (governor_exposed(power) and list(governor) != [settings["cpu_governor"]])
         or any(not s.get("disabled") for s in deep),
         "workqueue_mask": plan["masks"]["housekeeping"],
@@ -260,7 +254,7 @@ def reboot_reason(in_container: bool, settings: dict, cmdline: dict) -> str:
             f"host is a container: it has no boot loader, the drop-in {settings['grub_dropin']} is written for "
             "reference only"
         )
-    if not switch_on(settings, "update_bootloader"):
+    if not setting_on(settings, "update_bootloader"):
         return (
             "kernel_update_bootloader is false: the boot loader was not regenerated, so a reboot would not apply "
             "the arguments"
