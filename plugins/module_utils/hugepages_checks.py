@@ -63,7 +63,6 @@ def checks(plan: dict, settings: dict, host: dict) -> list[dict]:
                 "reason": "the plan reserves no hugepages (plan_hugepages_2m and plan_hugepages_1g are 0)",
             }
         ]
-    ordered = sorted(ht.planned(plan), key=lambda e: (e["node"], e["size_kb"]))
     script = f"{settings['libexec_dir']}/lowlat-hugepages-allocate"
     return [
         *(
@@ -75,7 +74,7 @@ def checks(plan: dict, settings: dict, host: dict) -> list[dict]:
                 "expected": e["count"],
                 "scope": "runtime",
             }
-            for e in ordered
+            for e in ht.planned_by_node(plan)
         ),
         {"knob": UNIT, "kind": "service", "unit": UNIT, "expected": "enabled", "scope": "persistent"},
         *(

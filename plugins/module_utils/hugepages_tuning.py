@@ -23,10 +23,14 @@ def sizes(plan: dict) -> list[int]:
     return sorted({e["size_kb"] for e in planned(plan)})
 
 
+def planned_by_node(plan: dict) -> list[dict]:
+    """The planned entries in node then size order: the allocation script's order."""
+    return sorted(planned(plan), key=lambda e: (e["node"], e["size_kb"]))
+
+
 def alloc_lines(plan: dict) -> list[str]:
     """One `allocate NODE SIZE_KB COUNT` line per node and size, in node then size order."""
-    ordered = sorted(planned(plan), key=lambda e: (e["node"], e["size_kb"]))
-    return [f"allocate {e['node']} {e['size_kb']} {e['count']}" for e in ordered]
+    return [f"allocate {e['node']} {e['size_kb']} {e['count']}" for e in planned_by_node(plan)]
 
 
 def _granted(state: dict, entry: dict):

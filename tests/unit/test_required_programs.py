@@ -445,10 +445,29 @@ def shell_function_names(text: str) -> set[str]:
     return set(re.findall(r"^\s*(?:function\s+)?([A-Za-z_][\w:.-]*)\s*\(\)", text, re.M))
 
 
-def shell_uses(text: str, where: str) -> list[Use]:
+# `source "$DIR/PATH"` or `. "$DIR/PATH"`, DIR a variable holding the script's own directory
+# (tools/images/lib.sh, sourced by tools/images/build-base-image.sh and tools/ansible-versions/run.sh).
+SOURCED_LIBRARY = re.compile(r'^[ \t]*(?:source|\.)[ \t]+"\$\{?[A-Za-z_]\w*\}?/([^"\s;]+)"[ \t]*$', re.M)
+
+
+def sourced_function_names(text: str, script: Path) -> set[str]:
+    """The functions of the files the script sources as "$DIR/PATH", PATH relative to its directory.
+    A library found elsewhere adds nothing: the calls of its functions then fail the scan."""
+    names: set[str] = set()
+    for relative in SOURCED_LIBRARY.findall(text):
+        library = script.parent / relative
+        if library.is_file():
+            names |= shell_function_names(library.read_text())
+    return names
+
+
+def shell_uses(
+    text: str, where: str, library_functions: set[str] | frozenset[str] = frozenset()
+) -> list[Use]:
+    """The programs a shell script runs; `library_functions` are defined by the files it sources."""
     scanner = ShellScanner(text)
     scanner.commands()
-    functions = shell_function_names(text)
+    functions = shell_function_names(text) | library_functions
     uses = [
         Use(word, f"{where}:{line}")
         for word, line in scanner.uses
@@ -498,7 +517,9 @@ def scanned_files() -> list[Path]:
 def uses_in(path: Path) -> list[Use]:
     rel = path.relative_to(REPO).as_posix()
     text = path.read_text()
-    return python_uses(text, rel) if path.suffix == ".py" else shell_uses(text, rel)
+    if path.suffix == ".py":
+        return python_uses(text, rel)
+    return shell_uses(text, rel, sourced_function_names(text, path))
 
 
 @functools.cache
@@ -671,6 +692,26 @@ def test_the_scan_fails_on_an_undeclared_program(source: str, suffix: str):
 )
 def test_the_shell_scan_ignores_words_that_are_not_commands(source: str):
     assert "sockperf" not in {u.program for u in shell_uses(source, "t.sh")}
+
+
+def test_the_functions_of_a_sourced_library_are_not_programs(tmp_path: Path):
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "lib.sh").write_text("probe() {\n  sockperf --version\n}\n")
+    script = tmp_path / "bin" / "run.sh"
+    script.parent.mkdir()
+    text = '#!/usr/bin/env bash\nhere=$(dirname "$0")\nsource "$here/../lib/lib.sh"\nprobe\nsockpong\n'
+    assert sourced_function_names(text, script) == {"probe"}
+    assert [u.program for u in shell_uses(text, "bin/run.sh", sourced_function_names(text, script))] == [
+        "dirname",
+        "sockpong",
+    ]
+    # A library that is not where the script says: its functions are programs like any other word.
+    assert "probe" in {
+        u.program for u in shell_uses(text, "t.sh", sourced_function_names(text, tmp_path / "t.sh"))
+    }
+    # The library's own programs are found where it is scanned itself.
+    library_text = (tmp_path / "lib" / "lib.sh").read_text()
+    assert [u.program for u in shell_uses(library_text, "lib/lib.sh")] == ["sockperf"]
 
 
 def test_the_shell_scan_finds_commands_in_every_position():

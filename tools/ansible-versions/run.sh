@@ -59,6 +59,9 @@ here=$(dirname "$script_path")
 repo_root=$(cd "$here/../.." && pwd)
 cache_dir=${LOWLAT_ANSIBLE_VERSIONS_CACHE:-$repo_root/.cache/ansible-versions}
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$repo_root/molecule/containers.conf}
+# image_label, cleanup_build
+# shellcheck source=SCRIPTDIR/../images/lib.sh
+source "$here/../images/lib.sh"
 
 log() { printf '[ansible-versions] %s\n' "$*" >&2; }
 die() { printf '[ansible-versions] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -276,15 +279,9 @@ import_image() {  # import_image DIR TAG HASH
       - "$tag" >/dev/null
 }
 
+# Not in the key: tools/images/lib.sh, which only reads the label and cleans up after a build.
 image_key() {
   { packages; echo "$SUITE"; declare -f bootstrap_rootfs strip_rootfs import_image; } | sha
-}
-
-image_label() {
-  local label
-  label=$(podman image inspect --format "{{ index .Labels \"$INPUTS_LABEL\" }}" "$IMAGE" 2>/dev/null) || label=""
-  [[ $label == "<no value>" ]] && label=""
-  printf '%s\n' "${label:-none}"
 }
 
 # Cleanup of the build: runs on every exit of the script.
@@ -293,19 +290,7 @@ candidate_tag=""
 container=""
 cleanup() {
   local rc=$?
-  if [[ -n $container ]]; then
-    podman rm --force --time 0 "$container" >/dev/null 2>&1 || true
-  fi
-  if [[ -n $candidate_tag ]]; then
-    podman image rm "$candidate_tag" >/dev/null 2>&1 || true
-  fi
-  if [[ -n $work_dir && -d $work_dir ]]; then
-    # debootstrap mounts /proc, /sys and /dev/pts in the target and may leave them mounted when
-    # interrupted: unmount below the work directory, deepest first; never cross file systems.
-    awk -v dir="$work_dir/" 'index($2, dir) == 1 { print $2 }' /proc/mounts | sort -r |
-      while read -r mount_point; do umount -l "$mount_point" || true; done
-    rm -rf --one-file-system "$work_dir"
-  fi
+  cleanup_build "$container" "$candidate_tag" "$work_dir"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -314,13 +299,13 @@ trap 'exit 130' INT TERM
 ensure_image() {
   local want have
   want=$(image_key)
-  have=$(image_label)
+  have=$(image_label "$IMAGE" "$INPUTS_LABEL")
   [[ $have == "$want" ]] && return 0
   [[ $(id -u) -eq 0 ]] || die "debootstrap needs root"
   mkdir -p "$cache_dir"
   exec 9>"$cache_dir/image.lock"
   flock 9
-  have=$(image_label)
+  have=$(image_label "$IMAGE" "$INPUTS_LABEL")
   [[ $have == "$want" ]] && return 0
   log "building $IMAGE (inputs ${want:0:12}, image has '${have:0:12}')"
   local start step

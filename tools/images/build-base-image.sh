@@ -3,9 +3,10 @@
 # the lab. Nothing is pulled from a container registry: the root filesystem comes from
 # debootstrap (Debian's packages, default mirror) and is imported with `podman import`.
 #
-# The image is rebuilt only when its inputs change. The inputs are this script and the package
-# list (tools/images/bookworm.packages); their sha256 is stored in the image label
-# `lowlat.inputs` and compared with `podman image inspect` on every run.
+# The image is rebuilt only when its inputs change. The inputs are this script, the functions it
+# sources (tools/images/lib.sh) and the package list (tools/images/bookworm.packages); their
+# sha256 is stored in the image label `lowlat.inputs` and compared with `podman image inspect` on
+# every run.
 #
 # A new image is booted once (systemd as PID 1) before it gets its tag: it must reach
 # `running`, and no unit may fail. A broken build never replaces a working image.
@@ -38,6 +39,9 @@ repo_root=$(cd "$images_dir/../.." && pwd)
 packages_file=$images_dir/$SUITE.packages
 cache_dir=${LOWLAT_IMAGE_CACHE:-$repo_root/.cache/images}
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$repo_root/molecule/containers.conf}
+# image_label, cleanup_build
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$images_dir/lib.sh"
 
 log() { printf '[build-base-image] %s\n' "$*"; }
 die() { printf '[build-base-image] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -48,15 +52,10 @@ usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$script_path"; 
 packages() { sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$packages_file"; }
 
 # sha256 over everything that decides the image's content.
-inputs_hash() { cat "$script_path" "$packages_file" | sha256sum | cut -d' ' -f1; }
+inputs_hash() { cat "$script_path" "$images_dir/lib.sh" "$packages_file" | sha256sum | cut -d' ' -f1; }
 
 # The inputs hash the current image was built from, or "none" (no image, or no label).
-image_inputs_label() {
-  local label
-  label=$(podman image inspect --format "{{ index .Labels \"$INPUTS_LABEL\" }}" "$IMAGE" 2>/dev/null) || label=""
-  [[ $label == "<no value>" ]] && label=""
-  printf '%s\n' "${label:-none}"
-}
+image_inputs_label() { image_label "$IMAGE" "$INPUTS_LABEL"; }
 
 # ---- cleanup: runs on every exit, also after a failure or Ctrl-C -------------------------
 work_dir=""
@@ -64,20 +63,9 @@ smoke_container=""
 candidate_tag=""
 cleanup() {
   local rc=$?
-  if [[ -n $smoke_container ]]; then
-    podman rm --force --time 0 "$smoke_container" >/dev/null 2>&1 || true
-  fi
-  if [[ -n $candidate_tag ]]; then  # a build that failed before it got the final tag
-    podman image rm "$candidate_tag" >/dev/null 2>&1 || true
-  fi
-  if [[ -n $work_dir && -d $work_dir ]]; then
-    # debootstrap mounts /proc, /sys and /dev/pts in the target and may leave them mounted
-    # when it is interrupted: unmount everything below the work directory, deepest first,
-    # and never let rm cross into another file system.
-    awk -v dir="$work_dir/" 'index($2, dir) == 1 { print $2 }' /proc/mounts | sort -r |
-      while read -r mount_point; do umount -l "$mount_point" || true; done
-    rm -rf --one-file-system "$work_dir"
-  fi
+  # The smoke test's container, the candidate tag of a build that failed before it got the final
+  # tag, and the work directory (debootstrap's mounts below it unmounted first).
+  cleanup_build "$smoke_container" "$candidate_tag" "$work_dir"
   exit "$rc"
 }
 
