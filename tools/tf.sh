@@ -82,7 +82,7 @@ if [[ -n $endpoint ]]; then
   workdir=${workdir:-$REPO/.cache/tf/${relative//\//-}}
   mkdir -p "$workdir"
   # Refresh the configuration, keep Terraform's working state (.terraform, state files). A symlinked
-  # file (prod-with-dr/variables.tf is prod's) is copied as the file it names.
+  # file (an environment's stack.tf is environments/common's) is copied as the file it names.
   (cd "$tree" && find . -name .terraform -prune -o \( -type f -o -type l \) \( -name '*.tf' -o -name '*.tftest.hcl' -o -name '*.tfvars*' -o -name '*.json' -o -name '*.zip' \) -print0 \
     | while IFS= read -r -d '' f; do mkdir -p "$workdir/tree/$(dirname "$f")"; cp -p "$f" "$workdir/tree/$f"; done)
   run_dir=$workdir/tree/$relative

@@ -98,7 +98,8 @@ fetch_tfvars() {
 init_backend() {
   local dir args
   dir=$(env_dir)
-  # The S3 backend that versions.tf shows commented out, its settings from -backend-config.
+  # The S3 backend that common/versions.tf shows commented out: the environment's key from its
+  # backend.hcl, the account's settings from the build's variables.
   cat >"$dir/zz_ci_backend_override.tf" <<'EOF'
 # Written by .ci/buildspecs/ci-terraform.sh in CodeBuild: the environment's S3 state backend,
 # configured with -backend-config. Never commit.
@@ -108,7 +109,7 @@ terraform {
 EOF
   args=(
     -backend-config="bucket=${TF_STATE_BUCKET:?TF_STATE_BUCKET is not set}"
-    -backend-config="key=$TF_ENV/terraform.tfstate"
+    -backend-config=backend.hcl # the environment's state key
     -backend-config="region=${AWS_REGION:?AWS_REGION is not set}"
     -backend-config="encrypt=true"
   )

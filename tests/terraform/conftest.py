@@ -20,7 +20,9 @@ REPO = Path(__file__).resolve().parents[2]
 TF_ROOT = REPO / "terraform"
 TF_TOOL = REPO / "tools" / "tf.sh"
 MODULE_DIRS = sorted(p for p in (TF_ROOT / "modules").iterdir() if p.is_dir())
-ENV_DIRS = sorted(p for p in (TF_ROOT / "environments").iterdir() if p.is_dir())
+# An environment is a root configuration (it has a main.tf); environments/common holds the files
+# they link.
+ENV_DIRS = sorted(p for p in (TF_ROOT / "environments").iterdir() if (p / "main.tf").is_file())
 
 _TIMINGS: list[tuple[str, str, float]] = []
 _REPORTS: list[tuple[str, str]] = []

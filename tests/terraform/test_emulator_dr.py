@@ -94,21 +94,9 @@ class Pair(Deployment):
 EMULATOR_FAULTS = ("StatusCode: 500", "already exists")
 
 
-@dataclass
-class Applied:
-    server: MotoServer
-    tf: Terraform
-    tmp: Any
-    stand_in_vpc: str
-    var_file: Any
-    plan_json: dict[str, Any]
-    outputs: dict[str, Any]
-    host_groups: Any
-    dr_groups: Any
-
-
-def _apply(tmp_path_factory: pytest.TempPathFactory, env_dir) -> Applied:
-    """A fresh moto server with what the emulator needs, and prod-with-dr planned and applied on it."""
+def _apply(tmp_path_factory: pytest.TempPathFactory, env_dir) -> tuple[Pair, str]:
+    """A fresh moto server with what the emulator needs, and prod-with-dr planned and applied on it;
+    with the stand-in VPC to remove after the destroy."""
     tmp = tmp_path_factory.mktemp("tf-prod-with-dr")
     server = MotoServer(log_path=tmp / "moto.log", settings=EMULATOR_SETTINGS)
     server.start()
@@ -144,10 +132,25 @@ def _apply(tmp_path_factory: pytest.TempPathFactory, env_dir) -> Applied:
         server.stop()
         raise
     (tmp / "outputs.json").write_text(json.dumps(outputs))
-    return Applied(server, tf, tmp, stand_in_vpc, var_file, plan_json, outputs, host_groups, dr_groups)
+    deploy = Pair(
+        ENV,
+        env_dir,
+        tf,
+        server,
+        var_file,
+        plan_json,
+        outputs,
+        host_groups,
+        tmp,
+        regions=(REGION, DR_REGION, GLOBAL_REGION),
+        dr_host_groups=dr_groups,
+    )
+    return deploy, stand_in_vpc
 
 
-def _apply_once_more_on_an_emulator_fault(tmp_path_factory: pytest.TempPathFactory, env_dir) -> Applied:
+def _apply_once_more_on_an_emulator_fault(
+    tmp_path_factory: pytest.TempPathFactory, env_dir
+) -> tuple[Pair, str]:
     try:
         return _apply(tmp_path_factory, env_dir)
     except AssertionError as err:
@@ -162,33 +165,19 @@ def _apply_once_more_on_an_emulator_fault(tmp_path_factory: pytest.TempPathFacto
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
     env_dir = TF_ROOT / "environments" / ENV
-    applied = _apply_once_more_on_an_emulator_fault(tmp_path_factory, env_dir)
-    deploy: Pair | None = None
+    deploy, stand_in_vpc = _apply_once_more_on_an_emulator_fault(tmp_path_factory, env_dir)
     try:
-        deploy = Pair(
-            ENV,
-            env_dir,
-            applied.tf,
-            applied.server,
-            applied.var_file,
-            applied.plan_json,
-            applied.outputs,
-            applied.host_groups,
-            applied.tmp,
-            regions=(REGION, DR_REGION, GLOBAL_REGION),
-            dr_host_groups=applied.dr_groups,
-        )
         yield deploy
     finally:
         try:
-            if deploy is not None and not deploy.destroyed:
+            if not deploy.destroyed:
                 destroy(deploy)
         finally:
             try:
-                if applied.stand_in_vpc:
-                    _remove_replica_subnet_group_stand_in(applied.server, applied.stand_in_vpc)
+                if stand_in_vpc:
+                    _remove_replica_subnet_group_stand_in(deploy.server, stand_in_vpc)
             finally:
-                applied.server.stop()
+                deploy.server.stop()
 
 
 def _replica_subnet_group_stand_in(server: MotoServer) -> str:
@@ -226,7 +215,7 @@ def _planned(pair: Pair, resource_type: str) -> list[dict[str, Any]]:
 
 def test_plan_builds_both_regions_and_stops_the_standby_hosts(pair: Pair) -> None:
     instances = _planned(pair, "aws_instance")
-    primary = [i for i in instances if i["address"].startswith("module.primary.")]
+    primary = [i for i in instances if i["address"].startswith("module.stack.")]
     standby = [i for i in instances if i["address"].startswith("module.standby.")]
     assert len(primary) == sum(g["instances"] for g in pair.host_groups.values())
     assert len(standby) == sum(g["instances"] for g in pair.dr_host_groups.values())
@@ -237,7 +226,7 @@ def test_plan_builds_both_regions_and_stops_the_standby_hosts(pair: Pair) -> Non
     assert {s["change"]["after"]["state"] for s in states} == {"stopped"}
     # One pipeline, the primary's: it deploys both regions (this configuration).
     pipelines = [r["address"] for r in _planned(pair, "aws_codepipeline")]
-    assert len(pipelines) == 1 and pipelines[0].startswith("module.primary."), pipelines
+    assert len(pipelines) == 1 and pipelines[0].startswith("module.stack."), pipelines
 
 
 @pytest.mark.skipif(not CHECKOV.exists(), reason=f"checkov venv missing: {CHECKOV}")

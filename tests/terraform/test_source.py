@@ -39,7 +39,8 @@ CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
 TF_FILES = sorted(p for p in TF_ROOT.rglob("*.tf") if ".terraform" not in p.parts)
 TFVARS_EXAMPLES = sorted(ENVIRONMENTS_DIR.glob("*/terraform.tfvars.example"))
 MODULE_DIRS = sorted(p for p in MODULES_DIR.iterdir() if p.is_dir())
-ENV_DIRS = sorted(p for p in ENVIRONMENTS_DIR.iterdir() if p.is_dir())
+ENV_DIRS = sorted(p for p in ENVIRONMENTS_DIR.iterdir() if (p / "main.tf").is_file())
+COMMON_DIR = ENVIRONMENTS_DIR / "common"  # the files every environment links
 CONFIG_DIRS = MODULE_DIRS + ENV_DIRS
 
 EXPECTED_MODULES = {
@@ -189,6 +190,7 @@ def referenced_vars(expression: str, config: Config, _seen: frozenset[str] = fro
 def test_terraform_tree_exists():
     assert {p.name for p in MODULE_DIRS} == EXPECTED_MODULES
     assert {p.name for p in ENV_DIRS} == EXPECTED_ENVS
+    assert {p.name for p in ENVIRONMENTS_DIR.iterdir() if p.is_dir()} == EXPECTED_ENVS | {COMMON_DIR.name}
     assert len(TF_FILES) >= 20
 
 
@@ -295,33 +297,71 @@ def test_vpn_pre_shared_keys_are_not_in_code():
                     assert variable.get("sensitive") is True and "default" not in variable
 
 
+def _links_to(path: Path, target: Path) -> bool:
+    return path.is_symlink() and path.resolve() == target.resolve()
+
+
+@pytest.mark.parametrize("env_dir", ENV_DIRS, ids=lambda p: p.name)
+def test_environments_link_the_shared_files_instead_of_copying_them(env_dir: Path):
+    """The stack call, the account's inputs, the outputs and the versions are one file each, in common/."""
+    for name in ("stack.tf", "variables.tf", "outputs.tf", "versions.tf"):
+        assert _links_to(env_dir / name, COMMON_DIR / name), (
+            f"{_rel(env_dir / name)} must link ../common/{name}"
+        )
+    for path in env_dir.glob("*.tf"):
+        if not path.is_symlink():
+            assert not any(path.read_text() == shared.read_text() for shared in COMMON_DIR.glob("*.tf")), path
+
+
+def test_common_is_no_environment_of_its_own():
+    """common/ is linked from, never run: no main.tf (what would make it an environment), no tfvars."""
+    assert {p.name for p in COMMON_DIR.iterdir() if p.name != "backend.hcl"} == {
+        "stack.tf",
+        "variables.tf",
+        "outputs.tf",
+        "versions.tf",
+        "provider.tf",
+        "single_region.tf",
+        "backend.hcl.example",
+    }
+
+
 def test_environments_are_one_call_of_the_stack_module():
-    """What an environment is lives in the stack module once, not in copied environment bodies."""
+    """What an environment is lives in the stack module once; its main.tf says only what makes it
+    itself (locals), so dev and prod differ in values, not in copied bodies."""
     for name in SINGLE_STACK_ENVS:
         config = env(name)
-        assert [m["source"] for m in config.modules.values()] == ["../../modules/stack"], name
+        assert {k: m["source"] for k, m in config.modules.items()} == {"stack": "../../modules/stack"}, name
         assert not config.resources, f"{name} declares resources of its own: {sorted(config.resources)}"
         assert set(config.outputs) == {"stack"}, name
+        for shared in ("single_region.tf", "provider.tf"):
+            assert _links_to(ENVIRONMENTS_DIR / name / shared, COMMON_DIR / shared), f"{name}/{shared}"
+        main = hcl2.load((ENVIRONMENTS_DIR / name / "main.tf").open(), serialization_options=_STRIPPED)
+        assert set(main) == {"locals"}, f"{name}/main.tf holds only the environment's locals"
+    dev, prod = (env(name).locals for name in SINGLE_STACK_ENVS)
+    assert set(dev) == set(prod), "dev and prod set the same locals, with their own values"
+    assert dev["protections"]["protect"] is False and prod["protections"]["protect"] is True
 
 
 def test_prod_with_dr_composes_two_stacks_and_the_failover_path():
-    """The disaster-recovery environment is prod (the same inputs, through the same file) plus a
+    """The disaster-recovery environment is prod (its main.tf and the shared files, linked) plus a
     standby stack in a second region and the failover module, not a copy of either."""
     config = env("prod-with-dr")
     assert {k: m["source"] for k, m in config.modules.items()} == {
-        "primary": "../../modules/stack",
+        "stack": "../../modules/stack",
         "standby": "../../modules/stack",
         "failover": "../../modules/failover",
     }
-    variables = ENVIRONMENTS_DIR / "prod-with-dr" / "variables.tf"
-    assert (
-        variables.is_symlink()
-        and variables.resolve() == (ENVIRONMENTS_DIR / "prod" / "variables.tf").resolve()
-    )
+    here = ENVIRONMENTS_DIR / "prod-with-dr"
+    assert _links_to(here / "main.tf", ENVIRONMENTS_DIR / "prod" / "main.tf")
+    assert not (here / "single_region.tf").exists(), "its dr.tf says what the primary sends the standby"
+    assert "standby_pairing" in config.locals
     # Its only resource of its own is the account-level ECR replication to the standby region.
     assert sorted(rtype for rtype, _ in config.resources) == ["aws_ecr_replication_configuration"]
     assert {"stack", "standby_stack", "failover", "dr"} == set(config.outputs)
     assert {p[0] for p in config.providers} == {"aws"} and len(config.providers) == 3
+    # State written before the environments shared one stack call moves, not replaced.
+    assert "from = module.primary" in (here / "dr.tf").read_text()
 
 
 def _tfvars_example(env_name: str) -> dict[str, Any]:
@@ -332,21 +372,24 @@ def _tfvars_example(env_name: str) -> dict[str, Any]:
 def test_vpn_backup_is_on_in_the_prod_example_only():
     assert _tfvars_example("prod")["enable_vpn_backup"] is True
     assert _tfvars_example("prod")["customer_gateway_ip"]
+    # The input is the account's (variables.tf, shared) and off unless a tfvars turns it on: dev
+    # reaches venue test systems over its NAT gateways.
     assert env("prod").variables["enable_vpn_backup"]["default"] is False
-    # dev reaches venue test systems over its NAT gateways: no VPN input at all.
-    assert "enable_vpn_backup" not in env("dev").variables
     assert "enable_vpn_backup" not in _tfvars_example("dev")
 
 
 def test_prod_hosts_are_c5n_18xlarge_and_dev_hosts_are_smaller():
     prod_example = _tfvars_example("prod")["host_groups"]
-    prod_default = env("prod").variables["host_groups"]["default"]
+    # The sizes an environment has when its tfvars gives none are its own (main.tf's locals).
+    assert env("prod").variables["host_groups"]["default"] is None
+    prod_default = env("prod").locals["default_sizes"]["host_groups"]
+    dev_default = env("dev").locals["default_sizes"]["host_groups"]
     for groups in (prod_default, prod_example):
         for role in ("engine", "feed", "venue"):
             assert groups[role]["instance_type"] == "c5n.18xlarge", role
-    for groups in (env("dev").variables["host_groups"]["default"], _tfvars_example("dev")["host_groups"]):
+    for groups in (dev_default, _tfvars_example("dev")["host_groups"]):
         assert all(g["instance_type"] != "c5n.18xlarge" for g in groups.values())
-    for groups in (prod_default, prod_example, env("dev").variables["host_groups"]["default"]):
+    for groups in (prod_default, prod_example, dev_default):
         assert set(groups) <= ROLES
         assert all(g["instance_type"].startswith("c5n.") for g in groups.values())
 
@@ -361,13 +404,15 @@ def test_environment_provider_and_commented_remote_state(env_name: str):
         assert provider_name == "aws"
         assert provider["allowed_account_ids"] == ["${var.aws_account_id}"]
         assert single_block(provider, "default_tags")["tags"]
+    # The backend: commented out in the shared versions.tf (partial configuration), the environment's
+    # own state key in its backend.hcl, the account's settings in common/backend.hcl.example.
     versions = (ENVIRONMENTS_DIR / env_name / "versions.tf").read_text()
-    backend = re.search(r'^\s*#\s*backend "s3" \{\n((?:\s*#.*\n)+?)\s*#\s*\}', versions, flags=re.MULTILINE)
-    assert backend, "versions.tf must show the S3 backend as a commented block"
-    settings = dict(re.findall(r"#\s*(\w+)\s*=\s*(.+)", backend.group(1)))
-    assert settings["key"] == f'"{env_name}/terraform.tfstate"'
-    assert settings["encrypt"] == "true"
-    assert "dynamodb_table" in settings
+    assert re.search(r'^\s*#\s*backend "s3" \{\}\s*$', versions, flags=re.MULTILINE), "a commented S3 backend"
+    with (ENVIRONMENTS_DIR / env_name / "backend.hcl").open() as handle:
+        assert hcl2.load(handle, serialization_options=_STRIPPED) == {"key": f"{env_name}/terraform.tfstate"}
+    with (COMMON_DIR / "backend.hcl.example").open() as handle:
+        account = hcl2.load(handle, serialization_options=_STRIPPED)
+    assert account["encrypt"] is True and "dynamodb_table" in account and "key" not in account
 
 
 # --------------------------------------------------------------------------------------------------

@@ -36,5 +36,9 @@ def test_aliased_module_is_tested_and_called_by_an_environment(module_dir: Path)
     tests = list((module_dir / "tests").glob("*.tftest.hcl"))
     assert tests, f"{module_dir.name} takes aliased providers and so needs terraform test files"
     assert all("mock_provider" in t.read_text() for t in tests)
-    callers = [e for e in ENV_DIRS if f"../../modules/{module_dir.name}" in (e / "main.tf").read_text()]
+    callers = [
+        e
+        for e in ENV_DIRS
+        if any(f"../../modules/{module_dir.name}" in tf.read_text() for tf in e.glob("*.tf"))
+    ]
     assert callers, f"no environment calls {module_dir.name}, so nothing validates it"

@@ -1,65 +1,46 @@
-# The dev environment: one call of the stack module. What makes it dev is written here;
-# what belongs to the account (AMI, secrets, networks) comes from terraform.tfvars.
+# The dev environment: what makes it dev. The stack module's call (stack.tf), the account's inputs
+# (variables.tf) and the outputs are the files every environment links from ../common; what belongs
+# to the account (AMI, secrets, networks) comes from terraform.tfvars.
 
 locals {
   env = "dev"
 
+  vpc_cidr = "10.40.0.0/16"
   # Subnet CIDRs by availability zone letter, so a change of region needs no edit here.
   subnet_cidrs = {
     a = { public_cidr = "10.40.0.0/24", private_cidr = "10.40.16.0/20" }
     b = { public_cidr = "10.40.1.0/24", private_cidr = "10.40.32.0/20" }
   }
-}
 
-module "stack" {
-  source = "../../modules/stack"
+  # Small and cheap: disposable hosts, single-AZ database, no Object Lock or vault lock, stores that
+  # destroy cleanly, short key and secret deletion windows. dev has no Direct Connect and no VPN:
+  # it reaches venue test systems over the NAT gateways.
+  protections = {
+    termination_protection         = false
+    protect                        = false
+    multi_az                       = false
+    object_lock                    = false
+    backup_vault_lock              = false
+    rds_instance_class             = "db.t4g.medium"
+    shard_count                    = 2
+    kms_deletion_window_in_days    = 7
+    secret_recovery_window_in_days = 7
+  }
 
-  env                    = local.env
-  termination_protection = false # dev hosts are disposable
-  cluster                = var.cluster
-
-  vpc_cidr   = "10.40.0.0/16"
-  subnets    = { for letter, cidrs in local.subnet_cidrs : "${var.region}${letter}" => cidrs }
-  trading_az = "${var.region}a"
-
-  ami_id              = var.ami_id
-  verify_ami          = var.verify_ami
-  host_groups         = var.host_groups
-  host_secret_arns    = var.host_secret_arns
-  kms_key_admin_arns  = var.kms_key_admin_arns
-  detailed_monitoring = var.detailed_monitoring
-
-  market_data_source_cidrs = var.market_data_source_cidrs
-  venue_cidrs              = var.venue_cidrs
-  venue_tcp_ports          = var.venue_tcp_ports
-  ops_cidrs                = var.ops_cidrs
-  latency_probe_port       = var.latency_probe_port
-
-  # dev has no Direct Connect and no VPN: it reaches venue test systems over the NAT gateways.
-
-  # Platform services, small and cheap: single-AZ database, no Object Lock or vault lock, stores
-  # that destroy cleanly, short key and secret deletion windows.
-  protect                        = false
-  multi_az                       = false
-  object_lock                    = false
-  backup_vault_lock              = false
-  rds_instance_class             = "db.t4g.medium"
-  shard_count                    = 2
-  kms_deletion_window_in_days    = 7
-  secret_recovery_window_in_days = 7
-
-  persona_principal_arns = var.persona_principal_arns
-  alert_email_addresses  = var.alert_email_addresses
-
-  # Application platform: ECS services behind the HTTPS load balancer (open to ops_cidrs, WAF
-  # attached), the private EKS cluster, the order status API (Lambda on the orders table) and the
-  # pipeline that plans and applies this environment from .ci/buildspecs.
-  certificate_arn       = var.certificate_arn
-  ecs_services          = var.ecs_services
-  eks_node_groups       = var.eks_node_groups
-  deployment_role_arn   = var.deployment_role_arn
-  state_bucket_name     = "lowlat-terraform-state-${var.aws_account_id}" # see versions.tf
-  state_lock_table_name = "lowlat-terraform-locks"
-
-  emulator_gaps = var.emulator_gaps
+  # Sizes unless terraform.tfvars gives its own (stack.tf; every attribute is written, so the two
+  # have one type).
+  default_sizes = {
+    host_groups = {
+      engine     = { instance_type = "c5n.xlarge", instances = 1, threads_per_core = null, placement_group_name = null }
+      feed       = { instance_type = "c5n.large", instances = 1, threads_per_core = null, placement_group_name = null }
+      monitoring = { instance_type = "c5n.large", instances = 1, threads_per_core = null, placement_group_name = null }
+    }
+    # One small on-demand node, at most two.
+    eks_node_groups = {
+      general = {
+        instance_types = ["t3.medium"], capacity_type = "ON_DEMAND", min_size = 1, desired_size = 1, max_size = 2
+        disk_size      = 50, ami_type = "AL2023_x86_64_STANDARD", labels = {}
+      }
+    }
+  }
 }

@@ -1,1 +1,1 @@
-../prod/variables.tf
+../common/variables.tf

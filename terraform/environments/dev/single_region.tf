@@ -1,0 +1,1 @@
+../common/single_region.tf
