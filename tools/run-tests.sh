@@ -124,8 +124,26 @@ engine() { pytest -q engine/tests "${PYTEST_ARGS[@]}"; }
 # The lab smoke test brings the whole lab up (tools/lab.sh up), checks it and tears it down.
 lab_smoke() { pytest -q -s tests/lab "${PYTEST_ARGS[@]}"; }
 
-# The QEMU `kernel` scenario (real kernel, reboot through GRUB) takes about 12 min on a 2-core
-# machine; LOWLAT_KERNEL_SCENARIO=0 leaves it out (a quicker local run, never in CI).
+# The QEMU `kernel` scenario (real kernel, reboot through GRUB). Once in the CI runs so far, the
+# guest froze during its second boot under TCG (serial console silent from 24 s into the boot,
+# SSH never back): that one fault, the reboot timing out, runs the scenario once more on a fresh
+# VM, after showing the console's last lines. Boot arguments the kernel cannot boot with fail twice.
+molecule_kernel() {
+  local first="$LOG_DIR/molecule-kernel-first-try.log" rc
+  set +e
+  molecule test -s kernel 2>&1 | tee "$first"
+  rc=${PIPESTATUS[0]}
+  set -e
+  ((rc == 0)) && return 0
+  grep -q "Timed out waiting for last boot time check" "$first" || return "$rc"
+  echo "==> molecule:kernel: the VM did not come back from its reboot; its serial console ended with:"
+  tail -n 12 .cache/vm/run/kernel/serial.log 2>/dev/null || echo "(no serial log)"
+  echo "==> molecule:kernel: once more on a fresh VM"
+  molecule test -s kernel
+}
+
+# The kernel scenario takes about 12 min on a 2-core machine; LOWLAT_KERNEL_SCENARIO=0 leaves it
+# out (a quicker local run, never in CI).
 molecule_all() {
   local scenario
   stage base-image tools/images/build-base-image.sh
@@ -134,7 +152,11 @@ molecule_all() {
       echo "==> molecule:kernel skipped (LOWLAT_KERNEL_SCENARIO=0)"
       continue
     fi
-    stage "molecule:$scenario" molecule test -s "$scenario"
+    if [[ $scenario == kernel ]]; then
+      stage molecule:kernel molecule_kernel
+    else
+      stage "molecule:$scenario" molecule test -s "$scenario"
+    fi
   done
 }
 
@@ -157,7 +179,7 @@ case "$what" in
     ;;
   engine) stage engine engine ;;
   molecule) molecule_all ;;
-  molecule-kernel) stage molecule:kernel molecule test -s kernel ;;
+  molecule-kernel) stage molecule:kernel molecule_kernel ;;
   lab) stage lab lab_smoke ;;
   all)
     # The whole suite on a set-up machine: a test that would skip (image or tool missing) fails.

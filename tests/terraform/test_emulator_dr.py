@@ -156,8 +156,15 @@ def _apply_once_more_on_an_emulator_fault(
     except AssertionError as err:
         if not any(fault in str(err) for fault in EMULATOR_FAULTS):
             raise
-        print(
-            f"\nprod-with-dr: an emulator fault during the apply; once more on a fresh server:\n{str(err)[:3000]}"
+        # In the session's summary too, so a passing run still says that (and why) it applied twice.
+        # Terraform's error lines and the resource each names ("with module...").
+        faults = [
+            line.strip(" │╷╵")
+            for line in str(err).splitlines()
+            if any(f in line for f in EMULATOR_FAULTS) or line.strip(" │").startswith("with ")
+        ]
+        record_report(
+            "prod-with-dr: an emulator fault on the first apply, applied once more", "\n".join(faults[:20])
         )
     return _apply(tmp_path_factory, env_dir)
 
