@@ -30,16 +30,14 @@ import hcl2
 import pytest
 from hcl2 import SerializationOptions
 
-REPO = Path(__file__).resolve().parents[2]
-TF_ROOT = REPO / "terraform"
+from tests.terraform.conftest import ENV_DIRS, MODULE_DIRS, REPO, TF_ROOT
+
 MODULES_DIR = TF_ROOT / "modules"
 ENVIRONMENTS_DIR = TF_ROOT / "environments"
 CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
 
 TF_FILES = sorted(p for p in TF_ROOT.rglob("*.tf") if ".terraform" not in p.parts)
 TFVARS_EXAMPLES = sorted(ENVIRONMENTS_DIR.glob("*/terraform.tfvars.example"))
-MODULE_DIRS = sorted(p for p in MODULES_DIR.iterdir() if p.is_dir())
-ENV_DIRS = sorted(p for p in ENVIRONMENTS_DIR.iterdir() if (p / "main.tf").is_file())
 COMMON_DIR = ENVIRONMENTS_DIR / "common"  # the files every environment links
 CONFIG_DIRS = MODULE_DIRS + ENV_DIRS
 
@@ -336,7 +334,8 @@ def test_environments_are_one_call_of_the_stack_module():
         assert set(config.outputs) == {"stack"}, name
         for shared in ("single_region.tf", "provider.tf"):
             assert _links_to(ENVIRONMENTS_DIR / name / shared, COMMON_DIR / shared), f"{name}/{shared}"
-        main = hcl2.load((ENVIRONMENTS_DIR / name / "main.tf").open(), serialization_options=_STRIPPED)
+        with (ENVIRONMENTS_DIR / name / "main.tf").open() as handle:
+            main = hcl2.load(handle, serialization_options=_STRIPPED)
         assert set(main) == {"locals"}, f"{name}/main.tf holds only the environment's locals"
     dev, prod = (env(name).locals for name in SINGLE_STACK_ENVS)
     assert set(dev) == set(prod), "dev and prod set the same locals, with their own values"
